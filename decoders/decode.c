@@ -1,0 +1,296 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The decode pipeline: source bytes -> parse once -> render every view.
+ * Failures never escape as a missing file: they become the view's own error
+ * text, one line, so `cat F.txt` always says what went wrong.
+ */
+#include "decode.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define TIME_FOREVER ((time_t) INT64_MAX)
+
+uint32_t kfs_probe_data(const char *relpath, const char *data, size_t len)
+{
+        struct kfs_probe p = {
+                .path = relpath,
+                .name = kfs_path_basename(relpath),
+                .head = data,
+                .head_len = len < KFS_HEAD_MAX ? len : KFS_HEAD_MAX,
+                .size = len,
+        };
+        char *head = NULL;
+        uint32_t mask;
+
+        /* match() may rely on head[head_len] == '\0' */
+        if (p.head_len < len || data[len] != '\0') {
+                head = strndup(data, p.head_len);
+                if (!head)
+                        return 0;
+                memcpy(head, data, p.head_len);         /* strndup stops at a NUL in binary data */
+                p.head = head;
+        }
+        mask = kfs_registry_match(&p);
+        free(head);
+        return mask;
+}
+
+int kfs_probe_path(const struct kfs_root *root, const char *relpath, enum kfs_resolve how,
+                   uint32_t *ret_mask, struct stat *ret_st)
+{
+        struct kfs_probe p = { .path = relpath, .name = kfs_path_basename(relpath) };
+        struct stat st;
+        char *head;
+        ssize_t n;
+        int fd;
+
+        /* O_PATH first: stat without opening, so a FIFO or device is never opened */
+        fd = kfs_root_open(root, relpath, O_PATH | (how == KFS_RESOLVE_FOLLOW ? 0 : O_NOFOLLOW), how);
+        if (fd < 0)
+                return fd;
+        if (fstat(fd, &st) < 0) {
+                int r = -errno;
+                close(fd);
+                return r;
+        }
+        close(fd);
+        if (ret_st)
+                *ret_st = st;
+        if (!S_ISREG(st.st_mode)) {
+                *ret_mask = 0;
+                return 0;
+        }
+        fd = kfs_root_open(root, relpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, how);
+        if (fd < 0)
+                return fd;
+        /* it may have been swapped for something else between the two opens */
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                close(fd);
+                *ret_mask = 0;
+                return 0;
+        }
+        head = malloc(KFS_HEAD_MAX + 1);
+        if (!head) {
+                close(fd);
+                return -ENOMEM;
+        }
+        do
+                n = pread(fd, head, KFS_HEAD_MAX, 0);
+        while (n < 0 && errno == EINTR);
+        close(fd);
+        if (n < 0) {
+                int r = -errno;
+                free(head);
+                return r;
+        }
+        head[n] = '\0';
+        p.head = head;
+        p.head_len = (size_t) n;
+        p.size = (uint64_t) st.st_size;
+        *ret_mask = kfs_registry_match(&p);
+        free(head);
+        if (ret_st)
+                *ret_st = st;
+        return 0;
+}
+
+/* The view's error text: one line in the view's own format. */
+static int decode_error_text(const struct kfs_view *view, const char *msg, struct kfs_buf *out)
+{
+        kfs_buf_reset(out);
+        if (view->flags & KFS_VIEW_JSON) {
+                json_t *o = json_pack("{s:s}", "error", msg);
+                char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+
+                json_decref(o);
+                if (!s)
+                        return -ENOMEM;
+                kfs_buf_add(out, s);
+                kfs_buf_addc(out, '\n');
+                free(s);
+        } else {
+                kfs_buf_addf(out, "error: %s\n", msg);
+        }
+        return out->err;
+}
+
+static const char *decode_strerror(int err)
+{
+        switch (err) {
+        case -EFBIG: return "too big to decode";
+        case -EINVAL: return "not a regular file";
+        case -ENOMEM: return "out of memory";
+        default: return strerror(-err);
+        }
+}
+
+static void result_free_deps(struct kfs_dep *deps, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(deps[i].path);
+        free(deps);
+}
+
+void kfs_result_free(struct kfs_result *r)
+{
+        if (!r)
+                return;
+        for (size_t i = 0; i < r->n_views; i++)
+                free(r->views[i].data);
+        free(r->views);
+        result_free_deps(r->deps, r->n_deps);
+        free(r->error);
+        free(r);
+}
+
+/* Parses and renders; `file_err` (a -errno) says the source could not be read. */
+static int decode_run(const struct kfs_root *root, const char *relpath, const struct kfs_decoder *dec,
+                      const char *data, size_t len, int file_err, const struct stat *src_st,
+                      time_t now, struct kfs_result **ret)
+{
+        struct kfs_ctx ctx = {
+                .root = root,
+                .path = relpath,
+                .now = now,
+                .valid_until = TIME_FOREVER,
+        };
+        struct kfs_result *res;
+        void *doc = NULL;
+        size_t n = 0;
+        int r;
+
+        while (dec->views[n].name)
+                n++;
+        res = calloc(1, sizeof(*res));
+        if (!res)
+                return -ENOMEM;
+        res->dec = dec;
+        res->n_views = n;
+        res->views = calloc(n ? n : 1, sizeof(*res->views));
+        ctx.dir = kfs_path_dirname(relpath);
+        if (!res->views || !ctx.dir) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        /* the source is dependency 0 */
+        ctx.deps = calloc(8, sizeof(*ctx.deps));
+        if (!ctx.deps || !(ctx.deps[0].path = kfs_path_join(NULL, relpath))) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        ctx.alloc_deps = 8;
+        ctx.n_deps = 1;
+        ctx.deps[0].exists = src_st != NULL;
+        if (src_st)
+                ctx.deps[0].st = *src_st;
+
+        if (file_err < 0)
+                r = kfs_ctx_fail(&ctx, file_err, "%s", decode_strerror(file_err));
+        else
+                r = dec->parse(data, len, &ctx, &doc);
+        if (r < 0 && !ctx.error[0])
+                kfs_ctx_fail(&ctx, r, "%s", decode_strerror(r));
+
+        if (r < 0 && !(res->error = strdup(ctx.error))) {
+                r = -ENOMEM;
+                goto fail;
+        }
+        for (size_t i = 0; i < n; i++) {
+                const struct kfs_view *v = &dec->views[i];
+                struct kfs_buf out = KFS_BUF_INIT(KFS_MAX_OUTPUT);
+                int rr = r;     /* a failed parse fails every view, with its reason */
+
+                if (r == 0) {
+                        ctx.error[0] = '\0';
+                        rr = v->render(doc, &ctx, &out);
+                        if (rr == 0)
+                                rr = out.err;
+                        if (rr < 0 && !ctx.error[0])
+                                kfs_ctx_fail(&ctx, rr, "%s",
+                                             rr == -EFBIG ? "output too big" : decode_strerror(rr));
+                        if (rr < 0 && !res->error && !(res->error = strdup(ctx.error)))
+                                rr = -ENOMEM;
+                }
+                if (rr < 0 && decode_error_text(v, ctx.error, &out) < 0)
+                        out.err = -ENOMEM;
+                res->views[i].data = kfs_buf_detach(&out, &res->views[i].len);
+                if (!res->views[i].data) {
+                        kfs_buf_release(&out);
+                        r = -ENOMEM;
+                        goto fail;
+                }
+                res->bytes += res->views[i].len + 1;
+        }
+        dec->free(doc);
+        doc = NULL;
+        res->deps = ctx.deps;
+        res->n_deps = ctx.n_deps;
+        res->valid_until = ctx.valid_until;
+        res->bytes += sizeof(*res) + n * sizeof(*res->views);
+        for (size_t i = 0; i < res->n_deps; i++)
+                res->bytes += sizeof(*res->deps) + strlen(res->deps[i].path) + 1;
+        free(ctx.dir);
+        *ret = res;
+        return 0;
+fail:
+        if (doc)
+                dec->free(doc);
+        result_free_deps(ctx.deps, ctx.n_deps);
+        free(ctx.dir);
+        kfs_result_free(res);
+        return r;
+}
+
+int kfs_decode_data(const struct kfs_root *root, const char *relpath,
+                    const struct kfs_decoder *dec, const char *data, size_t len,
+                    time_t now, struct kfs_result **ret)
+{
+        return decode_run(root, relpath, dec, data, len, 0, NULL, now, ret);
+}
+
+int kfs_decode_path(const struct kfs_root *root, const char *relpath,
+                    const struct kfs_decoder *dec, time_t now, struct kfs_result **ret)
+{
+        struct stat st;
+        char *data = NULL;
+        size_t len = 0;
+        int r, fr;
+
+        fr = kfs_root_read(root, relpath, KFS_RESOLVE_FOLLOW, &data, &len, &st);
+        if (fr < 0 && fr != -ENOENT && kfs_root_stat(root, relpath, KFS_RESOLVE_FOLLOW, &st) < 0)
+                fr = -ENOENT;
+        r = decode_run(root, relpath, dec, data, len, fr, fr == -ENOENT ? NULL : &st, now, ret);
+        free(data);
+        return r;
+}
+
+bool kfs_stat_same(const struct stat *a, const struct stat *b)
+{
+        return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
+               a->st_size == b->st_size && a->st_mode == b->st_mode &&
+               a->st_uid == b->st_uid && a->st_gid == b->st_gid &&
+               a->st_mtim.tv_sec == b->st_mtim.tv_sec && a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+               a->st_ctim.tv_sec == b->st_ctim.tv_sec && a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
+}
+
+bool kfs_result_fresh(const struct kfs_root *root, const struct kfs_result *r, time_t now)
+{
+        if (now >= r->valid_until)
+                return false;
+        for (size_t i = 0; i < r->n_deps; i++) {
+                const struct kfs_dep *d = &r->deps[i];
+                struct stat st;
+                bool exists = kfs_root_stat(root, d->path, KFS_RESOLVE_FOLLOW, &st) == 0;
+
+                if (exists != d->exists || (exists && !kfs_stat_same(&st, &d->st)))
+                        return false;
+        }
+        return true;
+}

@@ -1,0 +1,27 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * Go's text/tabwriter, as kubectl configures it for its tables
+ * (`tabwriter.NewWriter(out, 6, 4, 3, ' ', 0)`): the input is lines of
+ * tab-terminated cells; every cell followed by a tab is padded with spaces to
+ * its column block's width (the widest cell + 3, at least 6; widths counted
+ * in UTF-8 characters); the text after a line's last tab is written as is.
+ * Columns are formed in blocks of consecutive lines that have that column, as
+ * Go does, so output is byte-identical to kubectl's.
+ */
+
+#include <stddef.h>
+
+#include "buf.h"
+
+struct kfs_tabwriter_config {
+        size_t minwidth;        /* 6 */
+        size_t padding;         /* 3 */
+};
+
+#define KFS_TABWRITER_KUBECTL ((struct kfs_tabwriter_config) { .minwidth = 6, .padding = 3 })
+
+/* Formats `text` (len bytes) into `out`. Returns 0 or out's error. */
+int kfs_tabwriter(const struct kfs_tabwriter_config *cfg, const char *text, size_t len,
+                  struct kfs_buf *out);

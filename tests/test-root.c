@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Resolution inside ROOT: .., absolute and looping symlinks never leave it;
+ * both with openat2 and with the userspace walk (KUBEFS_NO_OPENAT2).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "root.h"
+#include "test.h"
+
+static char top[] = "/tmp/kfs-test-root-XXXXXX";
+
+static void put(const char *rel, const char *content)
+{
+        char path[4096];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", top, rel);
+        f = fopen(path, "w");
+        if (!f) {
+                perror(path);
+                exit(1);
+        }
+        fputs(content, f);
+        fclose(f);
+}
+
+#define sh(...) do { \
+        char cmd_[8192]; \
+        snprintf(cmd_, sizeof(cmd_), __VA_ARGS__); \
+        sh_run(cmd_); \
+} while (0)
+
+static void sh_run(const char *cmd)
+{
+        if (system(cmd) != 0) {
+                fprintf(stderr, "setup failed: %s\n", cmd);
+                exit(1);
+        }
+}
+
+static void setup(void)
+{
+        if (!mkdtemp(top)) {
+                perror("mkdtemp");
+                exit(1);
+        }
+        /* top/outside.txt is outside ROOT = top/root */
+        sh("mkdir -p %s/root/etc/kubernetes/pki %s/root/var/lib/kubelet/pki", top, top);
+        put("outside.txt", "SECRET OUTSIDE\n");
+        put("root/etc/kubernetes/pki/ca.crt", "inside\n");
+        put("root/var/lib/kubelet/pki/kubelet-client-2024.pem", "cert\n");
+        sh("cd %s/root/var/lib/kubelet/pki && ln -s /var/lib/kubelet/pki/kubelet-client-2024.pem kubelet-client-current.pem"
+           " && ln -s ../../../../../outside.txt dotdot && ln -s /../../outside.txt abs"
+           " && ln -s loop1 loop2 && ln -s loop2 loop1 && ln -s %s/outside.txt hostabs", top, top);
+        sh("mkfifo %s/root/etc/kubernetes/fifo", top);
+}
+
+static void check_root(struct kfs_root *root)
+{
+        char *data = NULL, *t = NULL;
+        size_t len;
+        struct stat st;
+
+        CHECK_INT(kfs_root_read(root, "etc/kubernetes/pki/ca.crt", KFS_RESOLVE_NOFOLLOW, &data, &len, &st), 0);
+        CHECK_STR(data, "inside\n");
+        free(data);
+        data = NULL;
+        CHECK_INT(kfs_root_read(root, "/etc/kubernetes/pki/ca.crt", KFS_RESOLVE_FOLLOW, &data, &len, &st), 0);
+        free(data);
+        data = NULL;
+
+        /* an absolute symlink resolves inside ROOT when followed */
+        CHECK_INT(kfs_root_read(root, "var/lib/kubelet/pki/kubelet-client-current.pem", KFS_RESOLVE_FOLLOW,
+                                &data, &len, &st), 0);
+        CHECK_STR(data, "cert\n");
+        free(data);
+        data = NULL;
+        /* ... and not at all without following */
+        CHECK_INT(kfs_root_read(root, "var/lib/kubelet/pki/kubelet-client-current.pem", KFS_RESOLVE_NOFOLLOW,
+                                &data, &len, &st), -ELOOP);
+        CHECK_INT(kfs_root_stat(root, "var/lib/kubelet/pki/kubelet-client-current.pem", KFS_RESOLVE_NOFOLLOW, &st), 0);
+        CHECK(S_ISLNK(st.st_mode));
+        CHECK_INT(kfs_root_readlink(root, "var/lib/kubelet/pki/kubelet-client-current.pem", &t), 0);
+        CHECK_STR(t, "/var/lib/kubelet/pki/kubelet-client-2024.pem");
+        free(t);
+
+        /* nothing outside ROOT */
+        CHECK(kfs_root_read(root, "var/lib/kubelet/pki/dotdot", KFS_RESOLVE_FOLLOW, &data, &len, &st) == -ENOENT);
+        CHECK(kfs_root_read(root, "var/lib/kubelet/pki/abs", KFS_RESOLVE_FOLLOW, &data, &len, &st) == -ENOENT);
+        CHECK(kfs_root_read(root, "var/lib/kubelet/pki/hostabs", KFS_RESOLVE_FOLLOW, &data, &len, &st) == -ENOENT);
+        CHECK(kfs_root_read(root, "../outside.txt", KFS_RESOLVE_FOLLOW, &data, &len, &st) == -ENOENT);
+        CHECK(kfs_root_read(root, "../../../../outside.txt", KFS_RESOLVE_NOFOLLOW, &data, &len, &st) == -ENOENT);
+        CHECK_INT(kfs_root_read(root, "var/lib/kubelet/pki/loop1", KFS_RESOLVE_FOLLOW, &data, &len, &st), -ELOOP);
+        /* ".." stops at ROOT: this is ROOT/etc/kubernetes/pki/ca.crt */
+        CHECK_INT(kfs_root_read(root, "../../etc/kubernetes/pki/ca.crt", KFS_RESOLVE_FOLLOW, &data, &len, &st), 0);
+        free(data);
+        data = NULL;
+
+        /* a FIFO is never read (and the open does not block) */
+        CHECK_INT(kfs_root_read(root, "etc/kubernetes/fifo", KFS_RESOLVE_FOLLOW, &data, &len, &st), -EINVAL);
+
+        /* the size cap */
+        root->max_input = 3;
+        CHECK_INT(kfs_root_read(root, "etc/kubernetes/pki/ca.crt", KFS_RESOLVE_FOLLOW, &data, &len, &st), -EFBIG);
+        root->max_input = KFS_MAX_INPUT;
+
+        /* the hidden path (kubefs's own mountpoint inside ROOT) */
+        root->hidden = strdup("etc/kubernetes/pki");
+        CHECK_INT(kfs_root_stat(root, "etc/kubernetes/pki/ca.crt", KFS_RESOLVE_FOLLOW, &st), -ENOENT);
+        CHECK_INT(kfs_root_stat(root, "etc/kubernetes", KFS_RESOLVE_FOLLOW, &st), 0);
+        free(root->hidden);
+        root->hidden = NULL;
+}
+
+static void test_paths(void)
+{
+        char *p;
+
+        CHECK_STR(p = kfs_path_join("etc/kubernetes", "pki/ca.crt"), "etc/kubernetes/pki/ca.crt");
+        free(p);
+        CHECK_STR(p = kfs_path_join("etc/kubernetes", "/var/lib/x"), "var/lib/x");
+        free(p);
+        CHECK_STR(p = kfs_path_join("etc/kubernetes", "../../../../x"), "x");
+        free(p);
+        CHECK_STR(p = kfs_path_join("", "./a//b/./c/.."), "a/b");
+        free(p);
+        CHECK_STR(p = kfs_path_join(NULL, "/"), "");
+        free(p);
+        CHECK_STR(p = kfs_path_dirname("a/b/c"), "a/b");
+        free(p);
+        CHECK_STR(p = kfs_path_dirname("c"), "");
+        free(p);
+        CHECK_STR(kfs_path_basename("a/b/c"), "c");
+}
+
+int main(void)
+{
+        struct kfs_root root;
+        char path[4096];
+
+        setup();
+        snprintf(path, sizeof(path), "%s/root", top);
+        CHECK_INT(kfs_root_init(&root, path), 0);
+        check_root(&root);
+        root.walk = true;               /* as on a kernel without openat2 */
+        check_root(&root);
+        kfs_root_release(&root);
+        test_paths();
+        sh("rm -rf %s", top);
+        return test_exit();
+}

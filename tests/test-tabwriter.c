@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/* Expected outputs are what Go's text/tabwriter.NewWriter(w, 6, 4, 3, ' ', 0) writes. */
+#include "tabwriter.h"
+#include "test.h"
+
+static void check(const char *in, const char *want)
+{
+        struct kfs_buf out = KFS_BUF_INIT(1 << 20);
+
+        CHECK_INT(kfs_tabwriter(&KFS_TABWRITER_KUBECTL, in, strlen(in), &out), 0);
+        CHECK_STR(kfs_buf_str(&out), want);
+        kfs_buf_release(&out);
+}
+
+int main(void)
+{
+        /* kubectl config get-contexts, empty namespace: trailing padding stays */
+        check("CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n"
+              "*\tkubernetes-admin@kubernetes\tkubernetes\tkubernetes-admin\t\n",
+              "CURRENT   NAME                          CLUSTER      AUTHINFO           NAMESPACE\n"
+              "*         kubernetes-admin@kubernetes   kubernetes   kubernetes-admin   \n");
+        /* minimum width 6 */
+        check("a\tb\n", "a     b\n");
+        /* no final newline: none added */
+        check("ab\tc", "ab    c");
+        /* UTF-8 counts characters, not bytes */
+        check("\xc3\xa9t\xc3\xa9\tx\nabcd\ty\n", "\xc3\xa9t\xc3\xa9    x\nabcd   y\n");
+        /* a line without tabs ends the column block */
+        check("aaaaaaaa\tb\nno tabs here\nc\td\n", "aaaaaaaa   b\nno tabs here\nc     d\n");
+        /* ragged: the second column is a block per run of lines that have it */
+        check("a\tb\tc\nlonger\tb\nx\tyyyyyy\tzzzzzzzzz\tw\n",
+              "a        b     c\nlonger   b\nx        yyyyyy   zzzzzzzzz   w\n");
+        check("", "");
+        return test_exit();
+}
