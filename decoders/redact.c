@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#include "redact.h"
+
+#include <ctype.h>
+#include <string.h>
+
+/* Lower-cased copy with '_' as '-', leading dashes dropped; false if too long. */
+static bool redact_fold(const char *name, size_t len, char *out, size_t size)
+{
+        size_t n = 0;
+
+        while (len && *name == '-') {
+                name++;
+                len--;
+        }
+        if (len >= size)
+                return false;
+        for (size_t i = 0; i < len; i++)
+                out[n++] = name[i] == '_' ? '-' : (char) tolower((unsigned char) name[i]);
+        out[n] = '\0';
+        return true;
+}
+
+static bool redact_ends_with(const char *s, const char *suffix)
+{
+        size_t n = strlen(s), m = strlen(suffix);
+
+        return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+bool kfs_redact_name(const char *name, size_t len)
+{
+        char f[256];
+
+        /* a name too long to fold is unusual enough to treat as secret */
+        if (!redact_fold(name, len, f, sizeof(f)))
+                return true;
+        return redact_ends_with(f, "token") ||
+               strstr(f, "password") || strstr(f, "passwd") ||
+               strstr(f, "secret") ||
+               redact_ends_with(f, "key-data");
+}
