@@ -646,6 +646,17 @@ int kfs_ydoc_parse(const char *data, size_t len, struct kfs_ydoc **ret, char *er
         return 0;
 }
 
+struct kfs_ynode *kfs_ydoc_new_scalar(struct kfs_ydoc *doc, const char *text)
+{
+        struct kfs_ynode *n = ydoc_node(doc, KFS_YSCALAR);
+
+        if (!n || !(n->str = arena_strndup(doc, text, strlen(text))))
+                return NULL;
+        n->style = KFS_YQUOTED;
+        n->n = (uint32_t) strlen(text);
+        return n;
+}
+
 /* ---- queries ---- */
 
 const char *kfs_yscalar(const struct kfs_ynode *n)

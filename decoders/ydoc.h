@@ -79,6 +79,9 @@ struct kfs_ydoc {
 int kfs_ydoc_parse(const char *data, size_t len, struct kfs_ydoc **ret, char *err, size_t errsize);
 void kfs_ydoc_free(struct kfs_ydoc *doc);
 
+/* A new quoted scalar holding `text`, owned by `doc` (for rewriting a tree). */
+struct kfs_ynode *kfs_ydoc_new_scalar(struct kfs_ydoc *doc, const char *text);
+
 /* The scalar's text, or NULL if `n` is NULL or not a scalar. */
 const char *kfs_yscalar(const struct kfs_ynode *n);
 
