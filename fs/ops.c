@@ -206,6 +206,8 @@ static bool real_shown(struct kfs_fs *fs, const struct node *dir, const char *pa
 
         if (dir->boundary || dir->kind != NODE_REAL)
                 return false;
+        if (fs->root.hidden && strcmp(path, fs->root.hidden) == 0)
+                return false;   /* our own mountpoint */
         vis = kfs_locations_classify(&fs->locs, path);
         if (vis == KFS_VIS_HIDDEN)
                 return false;
