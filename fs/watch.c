@@ -329,21 +329,22 @@ static void watch_notify(struct kfs_watch *w, struct invals *iv)
         struct fuse_session *se = w->fs->se;
 
         for (size_t i = 0; i < iv->n; i++) {
-                struct inval *v = &iv->v[i];
+                const struct inval *v = &iv->v[i];
                 bool dup = false;
 
-                /* one event often names the same node twice */
-                for (size_t j = 0; j < i && !dup; j++)
+                /* one event often names the same node twice, close together */
+                for (size_t j = i > 32 ? i - 32 : 0; j < i && !dup; j++)
                         dup = iv->v[j].ino == v->ino && iv->v[j].parent == v->parent &&
                               (!v->name || (iv->v[j].name && strcmp(iv->v[j].name, v->name) == 0));
-                if (!dup) {
-                        if (v->name)
-                                fuse_lowlevel_notify_inval_entry(se, v->parent, v->name, strlen(v->name));
-                        else
-                                fuse_lowlevel_notify_inval_inode(se, v->ino, 0, 0);
-                }
-                free(v->name);
+                if (dup)
+                        continue;
+                if (v->name)
+                        fuse_lowlevel_notify_inval_entry(se, v->parent, v->name, strlen(v->name));
+                else
+                        fuse_lowlevel_notify_inval_inode(se, v->ino, 0, 0);
         }
+        for (size_t i = 0; i < iv->n; i++)
+                free(iv->v[i].name);
         iv->n = 0;
 }
 

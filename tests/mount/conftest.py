@@ -67,11 +67,12 @@ class Mount:
             pass
 
     def check_log(self):
-        bad = [l for l in self.text_log().splitlines()
+        log = self.text_log()
+        bad = [l for l in log.splitlines()
                if ("error" in l.lower() or "warning" in l.lower())
                and not any(e in l for e in self.expect_log)]
         os.unlink(self.log.name)
-        assert not bad, "unexpected daemon messages:\n" + "\n".join(bad)
+        assert not bad, "unexpected daemon messages:\n" + "\n".join(bad) + "\n--- the whole log:\n" + log[-20000:]
 
 
 @pytest.fixture
