@@ -10,6 +10,7 @@
 #include <sys/utsname.h>
 #include <yaml.h>
 
+#include "audit.h"
 #include "fs.h"
 #include "log.h"
 
@@ -29,12 +30,18 @@ static int report_version(struct kfs_fs *fs, struct kfs_buf *out)
         return out->err;
 }
 
+static int report_audit(struct kfs_fs *fs, struct kfs_buf *out)
+{
+        return kfs_audit_render(&fs->root, out);
+}
+
 static int report_errors(struct kfs_fs *fs, struct kfs_buf *out)
 {
         return kfs_log_render_errors(out);
 }
 
 const struct kfs_report kfs_reports[] = {
+        { "audit", report_audit },
         { "errors", report_errors },
         { "version", report_version },
         { NULL },

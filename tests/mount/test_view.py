@@ -94,7 +94,7 @@ def test_all_and_path(mount, tree):
     for rel in SHOWN + HIDDEN:
         assert rel in seen, rel
     m2 = mount(tree, "--path", "etc/default", "--path", "home/*/notes.txt")
-    assert walk(m2.mnt) == {".kubefs", ".kubefs/errors", ".kubefs/version", "etc", "etc/default",
+    assert walk(m2.mnt) == {".kubefs", ".kubefs/audit", ".kubefs/errors", ".kubefs/version", "etc", "etc/default",
                             "etc/default/kubelet", "etc/default/grub", "home", "home/alice",
                             "home/alice/notes.txt"}
 
@@ -124,7 +124,7 @@ def test_attributes_mirror_root_minus_write_bits(mount, tree):
 
 def test_reports_dir(mount, tree):
     m = mount(tree)
-    assert sorted(os.listdir(m.path(".kubefs"))) == ["errors", "version"]
+    assert sorted(os.listdir(m.path(".kubefs"))) == ["audit", "errors", "version"]
     v = open(m.path(".kubefs/version")).read()
     assert v.startswith("kubefs ") and "libfuse 3." in v and "OpenSSL 3" in v
 
@@ -151,3 +151,25 @@ def test_ls_lR_matches_the_source(mount, tree):
     got = "\n".join(l for l in listing(m.mnt).splitlines() if ".kubefs" not in l and not l.startswith("total"))
     want = "\n".join(l for l in listing(tree).splitlines() if not l.startswith("total"))
     assert got == want
+
+
+def test_audit_report(mount, tree):
+    """CIS file checks: mode within the benchmark's, owner named from ROOT's own passwd."""
+    write(os.path.join(tree, "etc/passwd"), "root:x:0:0::/root:/bin/sh\netcd:x:999:999::/:/bin/false\n")
+    write(os.path.join(tree, "etc/group"), "root:x:0:\netcd:x:999:\n")
+    write(os.path.join(tree, "etc/kubernetes/manifests/etcd.yaml"), "x", 0o600)
+    write(os.path.join(tree, "etc/kubernetes/admin.conf"), "x", 0o640)
+    write(os.path.join(tree, "etc/kubernetes/pki/etcd/ca.key"), "x", 0o644)
+    os.makedirs(os.path.join(tree, "var/lib/etcd"))
+    os.chmod(os.path.join(tree, "var/lib/etcd"), 0o700)
+    os.chown(os.path.join(tree, "var/lib/etcd"), 999, 0)
+    m = mount(tree)
+    got = open(m.path(".kubefs/audit")).read().splitlines()
+    for line in ["PASS 1.1.7 /etc/kubernetes/manifests/etcd.yaml mode 600 (600 or stricter)",
+                 "PASS 1.1.8 /etc/kubernetes/manifests/etcd.yaml owner root:root (root:root)",
+                 "FAIL 1.1.13 /etc/kubernetes/admin.conf mode 640 (600 or stricter)",
+                 "PASS 1.1.11 /var/lib/etcd mode 700 (700 or stricter)",
+                 "FAIL 1.1.12 /var/lib/etcd owner etcd:root (etcd:etcd)",
+                 "FAIL 1.1.21 /etc/kubernetes/pki/etcd/ca.key mode 644 (600 or stricter)"]:
+        assert line in got, (line, got)
+    assert not any("kube-apiserver.yaml" in l for l in got)    # absent files are not listed
