@@ -879,400 +879,123 @@ users:
 EOF
 }
 
+# static_pod NAME IMAGE ANNOTATION CPU MEMORY PROBE VOLUMES ARG...
+# A control-plane static pod as kubeadm renders it (staticpodutil): keys
+# sorted, probes on HOST:PORT, hostPath volumes mounted at the same path.
+# PROBE is "HOST PORT SCHEME LIVEZ READYZ STARTZ" (READYZ - for none);
+# VOLUMES is "name:path:type:ro|rw ..." in volumeMounts order (volumes are
+# listed sorted by name).
+static_pod() {
+	local name=$1 image=$2 annot=$3 cpu=$4 mem=$5 probe=$6 vols=$7 a v
+	local host port scheme live ready start vname vpath vtype vro
+	shift 7
+	read -r host port scheme live ready start <<< "$probe"
+	printf 'apiVersion: v1\nkind: Pod\nmetadata:\n'
+	[ -z "$annot" ] || printf '  annotations:\n    %s\n' "$annot"
+	printf '  creationTimestamp: null\n  labels:\n    component: %s\n    tier: control-plane\n' "$name"
+	printf '  name: %s\n  namespace: kube-system\nspec:\n  containers:\n  - command:\n    - %s\n' "$name" "$name"
+	for a; do printf '    - %s\n' "$a"; done
+	printf '    image: %s\n    imagePullPolicy: IfNotPresent\n' "$image"
+	static_pod_probe livenessProbe 8 "$host" "$live" "$port" "$scheme"
+	printf '    name: %s\n' "$name"
+	[ "$ready" = - ] || static_pod_probe readinessProbe 3 "$host" "$ready" "$port" "$scheme"
+	printf '    resources:\n      requests:\n        cpu: %s\n' "$cpu"
+	[ -z "$mem" ] || printf '        memory: %s\n' "$mem"
+	static_pod_probe startupProbe 24 "$host" "$start" "$port" "$scheme"
+	printf '    volumeMounts:\n'
+	for v in $vols; do
+		IFS=: read -r vname vpath vtype vro <<< "$v"
+		printf '    - mountPath: %s\n      name: %s\n' "$vpath" "$vname"
+		[ "$vro" = rw ] || printf '      readOnly: true\n'
+	done
+	printf '  hostNetwork: true\n  priority: 2000001000\n  priorityClassName: system-node-critical\n'
+	printf '  securityContext:\n    seccompProfile:\n      type: RuntimeDefault\n  volumes:\n'
+	# shellcheck disable=SC2086 # $vols is a list
+	for v in $(printf '%s\n' $vols | LC_ALL=C sort); do
+		IFS=: read -r vname vpath vtype vro <<< "$v"
+		printf '  - hostPath:\n      path: %s\n      type: %s\n    name: %s\n' "$vpath" "$vtype" "$vname"
+	done
+	printf 'status: {}\n'
+}
+
+static_pod_probe() { # KIND FAILURES HOST PATH PORT SCHEME
+	printf '    %s:\n      failureThreshold: %s\n      httpGet:\n        host: %s\n        path: %s\n        port: %s\n        scheme: %s\n' \
+		"$1" "$2" "$3" "$4" "$5" "$6"
+	if [ "$1" = readinessProbe ]; then
+		printf '      periodSeconds: 1\n'
+	else
+		printf '      initialDelaySeconds: 10\n      periodSeconds: 10\n'
+	fi
+	printf '      timeoutSeconds: 15\n'
+}
+
 kubeadm_manifests() { # DIR NODE IP
-	local d=$1 node=$2 ip=$3 v=v1.30.6
-	cat > "$d/etcd.yaml" <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  annotations:
-    kubeadm.kubernetes.io/etcd.advertise-client-urls: https://$ip:2379
-  creationTimestamp: null
-  labels:
-    component: etcd
-    tier: control-plane
-  name: etcd
-  namespace: kube-system
-spec:
-  containers:
-  - command:
-    - etcd
-    - --advertise-client-urls=https://$ip:2379
-    - --cert-file=/etc/kubernetes/pki/etcd/server.crt
-    - --client-cert-auth=true
-    - --data-dir=/var/lib/etcd
-    - --experimental-initial-corrupt-check=true
-    - --experimental-watch-progress-notify-interval=5s
-    - --initial-advertise-peer-urls=https://$ip:2380
-    - --initial-cluster=$node=https://$ip:2380
-    - --key-file=/etc/kubernetes/pki/etcd/server.key
-    - --listen-client-urls=https://127.0.0.1:2379,https://$ip:2379
-    - --listen-metrics-urls=http://127.0.0.1:2381
-    - --listen-peer-urls=https://$ip:2380
-    - --name=$node
-    - --peer-cert-file=/etc/kubernetes/pki/etcd/peer.crt
-    - --peer-client-cert-auth=true
-    - --peer-key-file=/etc/kubernetes/pki/etcd/peer.key
-    - --peer-trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
-    - --snapshot-count=10000
-    - --trusted-ca-file=/etc/kubernetes/pki/etcd/ca.crt
-    image: registry.k8s.io/etcd:3.5.15-0
-    imagePullPolicy: IfNotPresent
-    livenessProbe:
-      failureThreshold: 8
-      httpGet:
-        host: 127.0.0.1
-        path: /health?exclude=NOSPACE&serializable=true
-        port: 2381
-        scheme: HTTP
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    name: etcd
-    resources:
-      requests:
-        cpu: 100m
-        memory: 100Mi
-    startupProbe:
-      failureThreshold: 24
-      httpGet:
-        host: 127.0.0.1
-        path: /health?serializable=false
-        port: 2381
-        scheme: HTTP
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    volumeMounts:
-    - mountPath: /var/lib/etcd
-      name: etcd-data
-    - mountPath: /etc/kubernetes/pki/etcd
-      name: etcd-certs
-  hostNetwork: true
-  priority: 2000001000
-  priorityClassName: system-node-critical
-  securityContext:
-    seccompProfile:
-      type: RuntimeDefault
-  volumes:
-  - hostPath:
-      path: /etc/kubernetes/pki/etcd
-      type: DirectoryOrCreate
-    name: etcd-certs
-  - hostPath:
-      path: /var/lib/etcd
-      type: DirectoryOrCreate
-    name: etcd-data
-status: {}
-EOF
-	cat > "$d/kube-apiserver.yaml" <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  annotations:
-    kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: $ip:6443
-  creationTimestamp: null
-  labels:
-    component: kube-apiserver
-    tier: control-plane
-  name: kube-apiserver
-  namespace: kube-system
-spec:
-  containers:
-  - command:
-    - kube-apiserver
-    - --advertise-address=$ip
-    - --allow-privileged=true
-    - --authorization-mode=Node,RBAC
-    - --client-ca-file=/etc/kubernetes/pki/ca.crt
-    - --enable-admission-plugins=NodeRestriction
-    - --enable-bootstrap-token-auth=true
-    - --encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml
-    - --etcd-cafile=/etc/kubernetes/pki/etcd/ca.crt
-    - --etcd-certfile=/etc/kubernetes/pki/apiserver-etcd-client.crt
-    - --etcd-keyfile=/etc/kubernetes/pki/apiserver-etcd-client.key
-    - --etcd-servers=https://127.0.0.1:2379
-    - --kubelet-client-certificate=/etc/kubernetes/pki/apiserver-kubelet-client.crt
-    - --kubelet-client-key=/etc/kubernetes/pki/apiserver-kubelet-client.key
-    - --kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname
-    - --proxy-client-cert-file=/etc/kubernetes/pki/front-proxy-client.crt
-    - --proxy-client-key-file=/etc/kubernetes/pki/front-proxy-client.key
-    - --requestheader-allowed-names=front-proxy-client
-    - --requestheader-client-ca-file=/etc/kubernetes/pki/front-proxy-ca.crt
-    - --requestheader-extra-headers-prefix=X-Remote-Extra-
-    - --requestheader-group-headers=X-Remote-Group
-    - --requestheader-username-headers=X-Remote-User
-    - --secure-port=6443
-    - --service-account-issuer=https://kubernetes.default.svc.cluster.local
-    - --service-account-key-file=/etc/kubernetes/pki/sa.pub
-    - --service-account-signing-key-file=/etc/kubernetes/pki/sa.key
-    - --service-cluster-ip-range=10.96.0.0/12,fd00:10:96::/112
-    - --tls-cert-file=/etc/kubernetes/pki/apiserver.crt
-    - --tls-private-key-file=/etc/kubernetes/pki/apiserver.key
-    image: registry.k8s.io/kube-apiserver:$v
-    imagePullPolicy: IfNotPresent
-    livenessProbe:
-      failureThreshold: 8
-      httpGet:
-        host: $ip
-        path: /livez
-        port: 6443
-        scheme: HTTPS
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    name: kube-apiserver
-    readinessProbe:
-      failureThreshold: 3
-      httpGet:
-        host: $ip
-        path: /readyz
-        port: 6443
-        scheme: HTTPS
-      periodSeconds: 1
-      timeoutSeconds: 15
-    resources:
-      requests:
-        cpu: 250m
-    startupProbe:
-      failureThreshold: 24
-      httpGet:
-        host: $ip
-        path: /livez
-        port: 6443
-        scheme: HTTPS
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    volumeMounts:
-    - mountPath: /etc/ssl/certs
-      name: ca-certs
-      readOnly: true
-    - mountPath: /etc/ca-certificates
-      name: etc-ca-certificates
-      readOnly: true
-    - mountPath: /etc/kubernetes/enc
-      name: encryption-config
-      readOnly: true
-    - mountPath: /etc/kubernetes/pki
-      name: k8s-certs
-      readOnly: true
-    - mountPath: /usr/local/share/ca-certificates
-      name: usr-local-share-ca-certificates
-      readOnly: true
-    - mountPath: /usr/share/ca-certificates
-      name: usr-share-ca-certificates
-      readOnly: true
-  hostNetwork: true
-  priority: 2000001000
-  priorityClassName: system-node-critical
-  securityContext:
-    seccompProfile:
-      type: RuntimeDefault
-  volumes:
-  - hostPath:
-      path: /etc/ssl/certs
-      type: DirectoryOrCreate
-    name: ca-certs
-  - hostPath:
-      path: /etc/ca-certificates
-      type: DirectoryOrCreate
-    name: etc-ca-certificates
-  - hostPath:
-      path: /etc/kubernetes/enc
-      type: DirectoryOrCreate
-    name: encryption-config
-  - hostPath:
-      path: /etc/kubernetes/pki
-      type: DirectoryOrCreate
-    name: k8s-certs
-  - hostPath:
-      path: /usr/local/share/ca-certificates
-      type: DirectoryOrCreate
-    name: usr-local-share-ca-certificates
-  - hostPath:
-      path: /usr/share/ca-certificates
-      type: DirectoryOrCreate
-    name: usr-share-ca-certificates
-status: {}
-EOF
-	cat > "$d/kube-controller-manager.yaml" <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  creationTimestamp: null
-  labels:
-    component: kube-controller-manager
-    tier: control-plane
-  name: kube-controller-manager
-  namespace: kube-system
-spec:
-  containers:
-  - command:
-    - kube-controller-manager
-    - --allocate-node-cidrs=true
-    - --authentication-kubeconfig=/etc/kubernetes/controller-manager.conf
-    - --authorization-kubeconfig=/etc/kubernetes/controller-manager.conf
-    - --bind-address=127.0.0.1
-    - --client-ca-file=/etc/kubernetes/pki/ca.crt
-    - --cluster-cidr=192.168.0.0/16,fd00:10:244::/56
-    - --cluster-name=kubernetes
-    - --cluster-signing-cert-file=/etc/kubernetes/pki/ca.crt
-    - --cluster-signing-key-file=/etc/kubernetes/pki/ca.key
-    - --controllers=*,bootstrapsigner,tokencleaner
-    - --kubeconfig=/etc/kubernetes/controller-manager.conf
-    - --leader-elect=true
-    - --requestheader-client-ca-file=/etc/kubernetes/pki/front-proxy-ca.crt
-    - --root-ca-file=/etc/kubernetes/pki/ca.crt
-    - --service-account-private-key-file=/etc/kubernetes/pki/sa.key
-    - --service-cluster-ip-range=10.96.0.0/12,fd00:10:96::/112
-    - --use-service-account-credentials=true
-    image: registry.k8s.io/kube-controller-manager:$v
-    imagePullPolicy: IfNotPresent
-    livenessProbe:
-      failureThreshold: 8
-      httpGet:
-        host: 127.0.0.1
-        path: /healthz
-        port: 10257
-        scheme: HTTPS
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    name: kube-controller-manager
-    resources:
-      requests:
-        cpu: 200m
-    startupProbe:
-      failureThreshold: 24
-      httpGet:
-        host: 127.0.0.1
-        path: /healthz
-        port: 10257
-        scheme: HTTPS
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    volumeMounts:
-    - mountPath: /etc/ssl/certs
-      name: ca-certs
-      readOnly: true
-    - mountPath: /etc/ca-certificates
-      name: etc-ca-certificates
-      readOnly: true
-    - mountPath: /usr/libexec/kubernetes/kubelet-plugins/volume/exec
-      name: flexvolume-dir
-    - mountPath: /etc/kubernetes/pki
-      name: k8s-certs
-      readOnly: true
-    - mountPath: /etc/kubernetes/controller-manager.conf
-      name: kubeconfig
-      readOnly: true
-    - mountPath: /usr/local/share/ca-certificates
-      name: usr-local-share-ca-certificates
-      readOnly: true
-    - mountPath: /usr/share/ca-certificates
-      name: usr-share-ca-certificates
-      readOnly: true
-  hostNetwork: true
-  priority: 2000001000
-  priorityClassName: system-node-critical
-  securityContext:
-    seccompProfile:
-      type: RuntimeDefault
-  volumes:
-  - hostPath:
-      path: /etc/ssl/certs
-      type: DirectoryOrCreate
-    name: ca-certs
-  - hostPath:
-      path: /etc/ca-certificates
-      type: DirectoryOrCreate
-    name: etc-ca-certificates
-  - hostPath:
-      path: /usr/libexec/kubernetes/kubelet-plugins/volume/exec
-      type: DirectoryOrCreate
-    name: flexvolume-dir
-  - hostPath:
-      path: /etc/kubernetes/pki
-      type: DirectoryOrCreate
-    name: k8s-certs
-  - hostPath:
-      path: /etc/kubernetes/controller-manager.conf
-      type: FileOrCreate
-    name: kubeconfig
-  - hostPath:
-      path: /usr/local/share/ca-certificates
-      type: DirectoryOrCreate
-    name: usr-local-share-ca-certificates
-  - hostPath:
-      path: /usr/share/ca-certificates
-      type: DirectoryOrCreate
-    name: usr-share-ca-certificates
-status: {}
-EOF
-	cat > "$d/kube-scheduler.yaml" <<EOF
-apiVersion: v1
-kind: Pod
-metadata:
-  creationTimestamp: null
-  labels:
-    component: kube-scheduler
-    tier: control-plane
-  name: kube-scheduler
-  namespace: kube-system
-spec:
-  containers:
-  - command:
-    - kube-scheduler
-    - --authentication-kubeconfig=/etc/kubernetes/scheduler.conf
-    - --authorization-kubeconfig=/etc/kubernetes/scheduler.conf
-    - --bind-address=127.0.0.1
-    - --kubeconfig=/etc/kubernetes/scheduler.conf
-    - --leader-elect=true
-    image: registry.k8s.io/kube-scheduler:$v
-    imagePullPolicy: IfNotPresent
-    livenessProbe:
-      failureThreshold: 8
-      httpGet:
-        host: 127.0.0.1
-        path: /healthz
-        port: 10259
-        scheme: HTTPS
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    name: kube-scheduler
-    resources:
-      requests:
-        cpu: 100m
-    startupProbe:
-      failureThreshold: 24
-      httpGet:
-        host: 127.0.0.1
-        path: /healthz
-        port: 10259
-        scheme: HTTPS
-      initialDelaySeconds: 10
-      periodSeconds: 10
-      timeoutSeconds: 15
-    volumeMounts:
-    - mountPath: /etc/kubernetes/scheduler.conf
-      name: kubeconfig
-      readOnly: true
-  hostNetwork: true
-  priority: 2000001000
-  priorityClassName: system-node-critical
-  securityContext:
-    seccompProfile:
-      type: RuntimeDefault
-  volumes:
-  - hostPath:
-      path: /etc/kubernetes/scheduler.conf
-      type: FileOrCreate
-    name: kubeconfig
-status: {}
-EOF
+	local d=$1 node=$2 ip=$3 v=v1.30.6 pki=/etc/kubernetes/pki
+	# volumes, in the name order kubeadm sorts them in (etcd's mounts excepted)
+	local cacerts=ca-certs:/etc/ssl/certs:DirectoryOrCreate:ro
+	local etcca=etc-ca-certificates:/etc/ca-certificates:DirectoryOrCreate:ro
+	local certs=k8s-certs:$pki:DirectoryOrCreate:ro
+	local share="usr-local-share-ca-certificates:/usr/local/share/ca-certificates:DirectoryOrCreate:ro
+		usr-share-ca-certificates:/usr/share/ca-certificates:DirectoryOrCreate:ro"
+
+	static_pod etcd registry.k8s.io/etcd:3.5.15-0 \
+		"kubeadm.kubernetes.io/etcd.advertise-client-urls: https://$ip:2379" 100m 100Mi \
+		"127.0.0.1 2381 HTTP /health?exclude=NOSPACE&serializable=true - /health?serializable=false" \
+		"etcd-data:/var/lib/etcd:DirectoryOrCreate:rw etcd-certs:$pki/etcd:DirectoryOrCreate:rw" \
+		--advertise-client-urls="https://$ip:2379" --cert-file=$pki/etcd/server.crt --client-cert-auth=true \
+		--data-dir=/var/lib/etcd --experimental-initial-corrupt-check=true \
+		--experimental-watch-progress-notify-interval=5s --initial-advertise-peer-urls="https://$ip:2380" \
+		--initial-cluster="$node=https://$ip:2380" --key-file=$pki/etcd/server.key \
+		--listen-client-urls="https://127.0.0.1:2379,https://$ip:2379" \
+		--listen-metrics-urls=http://127.0.0.1:2381 --listen-peer-urls="https://$ip:2380" --name="$node" \
+		--peer-cert-file=$pki/etcd/peer.crt --peer-client-cert-auth=true --peer-key-file=$pki/etcd/peer.key \
+		--peer-trusted-ca-file=$pki/etcd/ca.crt --snapshot-count=10000 --trusted-ca-file=$pki/etcd/ca.crt \
+		> "$d/etcd.yaml"
+
+	static_pod kube-apiserver "registry.k8s.io/kube-apiserver:$v" \
+		"kubeadm.kubernetes.io/kube-apiserver.advertise-address.endpoint: $ip:6443" 250m "" \
+		"$ip 6443 HTTPS /livez /readyz /livez" \
+		"$cacerts encryption-config:/etc/kubernetes/enc:DirectoryOrCreate:ro $etcca $certs $share" \
+		--advertise-address="$ip" --allow-privileged=true --authorization-mode=Node,RBAC \
+		--client-ca-file=$pki/ca.crt --enable-admission-plugins=NodeRestriction \
+		--enable-bootstrap-token-auth=true \
+		--encryption-provider-config=/etc/kubernetes/enc/encryption-config.yaml \
+		--etcd-cafile=$pki/etcd/ca.crt --etcd-certfile=$pki/apiserver-etcd-client.crt \
+		--etcd-keyfile=$pki/apiserver-etcd-client.key --etcd-servers=https://127.0.0.1:2379 \
+		--kubelet-client-certificate=$pki/apiserver-kubelet-client.crt \
+		--kubelet-client-key=$pki/apiserver-kubelet-client.key \
+		--kubelet-preferred-address-types=InternalIP,ExternalIP,Hostname \
+		--proxy-client-cert-file=$pki/front-proxy-client.crt --proxy-client-key-file=$pki/front-proxy-client.key \
+		--requestheader-allowed-names=front-proxy-client --requestheader-client-ca-file=$pki/front-proxy-ca.crt \
+		--requestheader-extra-headers-prefix=X-Remote-Extra- --requestheader-group-headers=X-Remote-Group \
+		--requestheader-username-headers=X-Remote-User --secure-port=6443 \
+		--service-account-issuer=https://kubernetes.default.svc.cluster.local \
+		--service-account-key-file=$pki/sa.pub --service-account-signing-key-file=$pki/sa.key \
+		--service-cluster-ip-range=10.96.0.0/12,fd00:10:96::/112 \
+		--tls-cert-file=$pki/apiserver.crt --tls-private-key-file=$pki/apiserver.key \
+		> "$d/kube-apiserver.yaml"
+
+	static_pod kube-controller-manager "registry.k8s.io/kube-controller-manager:$v" "" 200m "" \
+		"127.0.0.1 10257 HTTPS /healthz - /healthz" \
+		"$cacerts $etcca flexvolume-dir:/usr/libexec/kubernetes/kubelet-plugins/volume/exec:DirectoryOrCreate:rw $certs
+		 kubeconfig:/etc/kubernetes/controller-manager.conf:FileOrCreate:ro $share" \
+		--allocate-node-cidrs=true --authentication-kubeconfig=/etc/kubernetes/controller-manager.conf \
+		--authorization-kubeconfig=/etc/kubernetes/controller-manager.conf --bind-address=127.0.0.1 \
+		--client-ca-file=$pki/ca.crt --cluster-cidr=192.168.0.0/16,fd00:10:244::/56 --cluster-name=kubernetes \
+		--cluster-signing-cert-file=$pki/ca.crt --cluster-signing-key-file=$pki/ca.key \
+		'--controllers=*,bootstrapsigner,tokencleaner' --kubeconfig=/etc/kubernetes/controller-manager.conf \
+		--leader-elect=true --requestheader-client-ca-file=$pki/front-proxy-ca.crt --root-ca-file=$pki/ca.crt \
+		--service-account-private-key-file=$pki/sa.key --service-cluster-ip-range=10.96.0.0/12,fd00:10:96::/112 \
+		--use-service-account-credentials=true \
+		> "$d/kube-controller-manager.yaml"
+
+	static_pod kube-scheduler "registry.k8s.io/kube-scheduler:$v" "" 100m "" \
+		"127.0.0.1 10259 HTTPS /healthz - /healthz" \
+		"kubeconfig:/etc/kubernetes/scheduler.conf:FileOrCreate:ro" \
+		--authentication-kubeconfig=/etc/kubernetes/scheduler.conf \
+		--authorization-kubeconfig=/etc/kubernetes/scheduler.conf --bind-address=127.0.0.1 \
+		--kubeconfig=/etc/kubernetes/scheduler.conf --leader-elect=true \
+		> "$d/kube-scheduler.yaml"
 }
 
 # ---------------------------------------------------------------- kubeasz ---
