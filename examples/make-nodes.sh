@@ -697,8 +697,8 @@ kubelet_state() {
 	local pod=6f1c2a9e-3b7d-4e21-9c5a-0d8e4f7a1b23 gpupod=a3e5b7c9-1d2f-4a6b-8c0e-2f4a6b8c0d1e
 	printf '{"policyName":"static","defaultCpuSet":"0,3-5,7","entries":{"%s":{"trader":"1-2"},"%s":{"cuda":"6"}},"checksum":3591318427}' \
 		"$pod" "$gpupod" | put 600 "$L/cpu_manager_state"
-	printf '{"policyName":"Static","machineState":{"0":{"numberOfAssignments":2,"memoryMap":{"hugepages-1Gi":{"total":0,"systemReserved":0,"allocatable":0,"reserved":0,"free":0},"hugepages-2Mi":{"total":0,"systemReserved":0,"allocatable":0,"reserved":0,"free":0},"memory":{"total":16777216000,"systemReserved":1178599424,"allocatable":15598616576,"reserved":4294967296,"free":11303649280}},"cells":[0]}},"entries":{"%s":{"trader":[{"numaAffinity":[0],"type":"memory","size":4294967296}]}},"checksum":1920546745}' \
-		"$pod" | put 600 "$L/memory_manager_state"
+	printf '{"policyName":"Static","machineState":{"0":{"numberOfAssignments":2,"memoryMap":{"hugepages-1Gi":{"total":0,"systemReserved":0,"allocatable":0,"reserved":0,"free":0},"hugepages-2Mi":{"total":0,"systemReserved":0,"allocatable":0,"reserved":0,"free":0},"memory":{"total":16777216000,"systemReserved":1178599424,"allocatable":15598616576,"reserved":6442450944,"free":9156165632}},"cells":[0]}},"entries":{"%s":{"trader":[{"numaAffinity":[0],"type":"memory","size":4294967296}]},"%s":{"cuda":[{"numaAffinity":[0],"type":"memory","size":2147483648}]}},"checksum":1920546745}' \
+		"$pod" "$gpupod" | put 600 "$L/memory_manager_state"
 	# AllocResp: a ContainerAllocateResponse protobuf with
 	# envs{NVIDIA_VISIBLE_DEVICES: GPU-...}, base64 as encoding/json writes []byte.
 	printf '{"Data":{"PodDeviceEntries":[{"PodUID":"%s","ContainerName":"cuda","ResourceName":"nvidia.com/gpu","DeviceIDs":{"0":["GPU-8f3a2c1d-5e6b-4f70-9a81-b2c3d4e5f607"]},"AllocResp":"CkIKFk5WSURJQV9WSVNJQkxFX0RFVklDRVMSKEdQVS04ZjNhMmMxZC01ZTZiLTRmNzAtOWE4MS1iMmMzZDRlNWY2MDc="}],"RegisteredDevices":{"nvidia.com/gpu":["GPU-8f3a2c1d-5e6b-4f70-9a81-b2c3d4e5f607","GPU-1b2c3d4e-5f60-4718-8a9b-0c1d2e3f4a5b"]}},"Checksum":2785064185}' \
