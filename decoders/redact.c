@@ -38,5 +38,7 @@ bool kfs_redact_name(const char *name, size_t len)
         return redact_ends_with(f, "token") ||
                strstr(f, "password") || strstr(f, "passwd") ||
                strstr(f, "secret") ||
-               redact_ends_with(f, "key-data");
+               redact_ends_with(f, "key-data") ||
+               /* kubeadm's key for the control-plane certificates it uploads */
+               redact_ends_with(f, "certificate-key") || redact_ends_with(f, "certificatekey");
 }

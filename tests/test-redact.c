@@ -23,6 +23,8 @@ int main(void)
         CHECK(r("client-secret"));
         CHECK(r("AWS_SECRET_ACCESS_KEY"));
         CHECK(r("client-key-data"));
+        CHECK(r("--certificate-key"));
+        CHECK(r("certificateKey"));
         /* paths to secrets are not secrets */
         CHECK(!r("--token-auth-file"));
         CHECK(!r("K3S_TOKEN_FILE"));
