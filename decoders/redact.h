@@ -17,8 +17,9 @@
  * Whether a flag, variable or key name carries a secret. `name` is compared
  * case-insensitively, with leading dashes ignored and '_' and '-' alike:
  * names ending in "token" (token, agent-token, K3S_TOKEN, id-token,
- * bootstrapToken), containing "password"/"passwd" or "secret", and the key
- * data names (client-key-data, *-key-data).
+ * bootstrapToken), containing "password"/"passwd" or "secret", the key
+ * data names (client-key-data, *-key-data) and kubeadm's certificate key
+ * (--certificate-key, certificateKey).
  * Names that point at files holding a secret (token-file, --token-auth-file,
  * K3S_TOKEN_FILE) are paths, not secrets, and are not matched.
  */
