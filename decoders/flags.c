@@ -127,9 +127,9 @@ static void flags_add_redacted(struct kfs_buf *out, const char *w, size_t n, siz
                 kfs_buf_addc(out, q);
 }
 
-void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len)
+void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len, bool *pending)
 {
-        bool next_secret = false;
+        bool next_secret = pending ? *pending : false;
         size_t i = 0;
 
         while (i < len) {
@@ -167,4 +167,6 @@ void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len)
                 }
                 i = e;
         }
+        if (pending)
+                *pending = next_secret;
 }

@@ -42,5 +42,7 @@ void kfs_flags_add_arg(struct kfs_buf *out, const char *arg);
  * are runs of non-blanks, '...' and "..." spans included, and everything
  * else (spacing, quotes, line breaks) is kept as it is. For showing raw
  * text that may hold secrets: a variable's value, a unit file's line.
+ * `pending` (may be NULL) carries "the next word is a secret flag's value"
+ * from one call to the next, for a "--token \" line continued by its value.
  */
-void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len);
+void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len, bool *pending);

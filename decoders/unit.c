@@ -1278,7 +1278,7 @@ static void unit_render_notes(const struct unit_doc *d, struct kfs_buf *out)
 {
         for (size_t i = 0; i < d->notes.n; i++) {
                 kfs_buf_add(out, "# ");
-                kfs_flags_redact_text(out, d->notes.v[i], strlen(d->notes.v[i]));
+                kfs_flags_redact_text(out, d->notes.v[i], strlen(d->notes.v[i]), NULL);
                 kfs_buf_addc(out, '\n');
         }
 }
@@ -1321,7 +1321,7 @@ static void unit_add_value(struct kfs_buf *out, const char *v)
         for (const char *s = v; *s && !cc; s++)
                 cc = (unsigned char) *s < ' ' || *s == 0x7f;
         if (!cc) {
-                kfs_flags_redact_text(out, v, strlen(v));
+                kfs_flags_redact_text(out, v, strlen(v), NULL);
                 return;
         }
         kfs_buf_add(out, "$'");
@@ -1364,29 +1364,39 @@ static int unit_render_env(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
         return out->err;
 }
 
-/* One line of a unit file with secret values replaced: "Key=" kept, the rest redacted. */
-static void unit_add_line(struct kfs_buf *out, const char *l, size_t n)
+/*
+ * One line of a unit file with secret values replaced: "Key=" kept, the rest
+ * redacted. `pending` carries a secret flag ("--token \") to the value on
+ * the next line; comment lines neither use nor change it.
+ */
+static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, bool *pending)
 {
-        size_t k = 0;
+        size_t k = 0, e;
+        bool scratch = false;
 
         while (k < n && (l[k] == ' ' || l[k] == '\t'))
                 k++;
-        if (k < n && l[k] != '#' && l[k] != ';' && l[k] != '[') {
-                size_t e = k;
-
-                while (e < n && l[e] != '=' && l[e] != ' ' && l[e] != '\t' && l[e] != '"' && l[e] != '\'')
-                        e++;
-                while (e < n && (l[e] == ' ' || l[e] == '\t'))
-                        e++;
-                if (e < n && l[e] == '=' && e > k)
-                        k = e + 1;
-                else
-                        k = 0;
-        } else {
-                k = 0;
+        if (k < n && (l[k] == '#' || l[k] == ';')) {
+                kfs_flags_redact_text(out, l, n, &scratch);
+                return;
         }
-        kfs_buf_addn(out, l, k);
-        kfs_flags_redact_text(out, l + k, n - k);
+        if (k < n && l[k] == '[') {
+                *pending = false;
+                kfs_buf_addn(out, l, n);
+                return;
+        }
+        /* "Key=" starts an assignment; anything else continues one */
+        for (e = k; e < n && l[e] != '=' && l[e] != ' ' && l[e] != '\t' && l[e] != '"' && l[e] != '\''; e++)
+                ;
+        while (e < n && (l[e] == ' ' || l[e] == '\t'))
+                e++;
+        if (e < n && l[e] == '=' && e > k) {
+                *pending = false;
+                kfs_buf_addn(out, l, e + 1);
+                kfs_flags_redact_text(out, l + e + 1, n - e - 1, pending);
+        } else {
+                kfs_flags_redact_text(out, l, n, pending);
+        }
 }
 
 static int unit_render_unit(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
@@ -1400,13 +1410,14 @@ static int unit_render_unit(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
         for (size_t i = 0; i < d->n_src; i++) {
                 const struct unit_src *s = &d->src[i];
                 const char *p = s->data, *end = s->data + s->len;
+                bool pending = false;
 
                 kfs_buf_addf(out, "%s# %s\n", i ? "\n" : "", s->path);
                 while (p < end) {
                         const char *nl = memchr(p, '\n', (size_t) (end - p));
                         size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
 
-                        unit_add_line(out, p, n);
+                        unit_add_line(out, p, n, &pending);
                         kfs_buf_addc(out, '\n');        /* also after a last line without one */
                         p += n + 1;
                 }
