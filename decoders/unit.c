@@ -1248,12 +1248,15 @@ static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **
                 if (r == -ENOMEM)
                         goto out;
                 if (r < 0) {
-                        unit_note(d, "%s:%u: %s; %s", d->src[i].path, line,
-                                  r == -ENOBUFS ? "line too long" :
-                                  r == -ENOEXEC ? "bad ExecStart=" :
-                                  r == -E2BIG ? "too much to expand" : "invalid line",
-                                  fragment ? "systemd would not load the unit"
-                                           : "the rest of this drop-in is ignored");
+                        if (r == -ENOEXEC)      /* unit_exec() said why */
+                                unit_note(d, "%s: %s", d->src[i].path,
+                                          fragment ? "systemd would refuse to load the unit (bad-setting)"
+                                                   : "the rest of this drop-in is ignored");
+                        else
+                                unit_note(d, "%s:%u: %s; %s", d->src[i].path, line,
+                                          r == -ENOBUFS ? "line too long" : "invalid line",
+                                          fragment ? "systemd would refuse to load the unit"
+                                                   : "the rest of this drop-in is ignored");
                         r = 0;
                 }
         }
