@@ -43,7 +43,50 @@ bool kfs_flags_secret_flag(const char *arg, size_t len)
         return len > 1 && arg[0] == '-' && !memchr(arg, '=', len) && kfs_redact_name(arg, len);
 }
 
-static void flags_add_escaped(struct kfs_buf *out, const char *s, size_t len)
+/*
+ * The password of a URL's user info ("postgres://user:pw@db/k3s", k3s's
+ * --datastore-endpoint): where it starts and how long it is, within s[0..len).
+ */
+static bool flags_url_password(const char *s, size_t len, size_t *ret_start, size_t *ret_len)
+{
+        for (size_t i = 0; i + 3 <= len; i++) {
+                size_t at, colon = 0;
+
+                if (memcmp(s + i, "://", 3) != 0)
+                        continue;
+                for (at = i + 3; at < len && s[at] != '@' && s[at] != '/' && s[at] != ' '; at++)
+                        if (s[at] == ':' && !colon)
+                                colon = at;
+                if (at < len && s[at] == '@' && colon) {
+                        *ret_start = colon + 1;
+                        *ret_len = at - colon - 1;
+                        return true;
+                }
+        }
+        return false;
+}
+
+/* Adds s[0..len), a URL's password replaced. */
+static void flags_add_url_redacted(struct kfs_buf *out, const char *s, size_t len,
+                                   void (*add)(struct kfs_buf *, const char *, size_t))
+{
+        size_t start, n;
+
+        while (flags_url_password(s, len, &start, &n)) {
+                add(out, s, start);
+                kfs_buf_add(out, KFS_REDACTED);
+                s += start + n;
+                len -= start + n;
+        }
+        add(out, s, len);
+}
+
+static void flags_addn(struct kfs_buf *out, const char *s, size_t len)
+{
+        kfs_buf_addn(out, s, len);
+}
+
+static void flags_add_escaped_raw(struct kfs_buf *out, const char *s, size_t len)
 {
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char) s[i];
@@ -57,6 +100,11 @@ static void flags_add_escaped(struct kfs_buf *out, const char *s, size_t len)
                 else
                         kfs_buf_addc(out, (char) c);
         }
+}
+
+static void flags_add_escaped(struct kfs_buf *out, const char *s, size_t len)
+{
+        flags_add_url_redacted(out, s, len, flags_add_escaped_raw);
 }
 
 void kfs_flags_add_arg(struct kfs_buf *out, const char *arg)
@@ -163,7 +211,7 @@ void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len, bool 
                                 n--;
                         if (!(w[0] == '\\' && e - i == 1))      /* a continuation between flag and value */
                                 next_secret = kfs_flags_secret_flag(w + lead, n);
-                        kfs_buf_addn(out, w, e - i);
+                        flags_add_url_redacted(out, w, e - i, flags_addn);
                 }
                 i = e;
         }

@@ -8,6 +8,7 @@
  *   --token=abc          -> --token=REDACTED        (kfs_redact_name() of the flag)
  *   --token abc          -> --token REDACTED        (the flag's value as the next word)
  *   K3S_TOKEN=abc        -> K3S_TOKEN=REDACTED      (a variable assignment as a word)
+ *   scheme://u:pw@host   -> scheme://u:REDACTED@host (a password in a URL, anywhere)
  *
  * Used by every decoder that shows command lines (unit, envfile, microk8s,
  * pod, rancher), so that they all hide the same things.
