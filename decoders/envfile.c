@@ -53,13 +53,17 @@ static bool envfile_match(const struct kfs_probe *p)
 
         if (envfile_ends_with(p->name, ".env"))
                 return true;
+        if (!(strcmp(p->name, "kubelet") == 0 || envfile_starts_with(p->name, "k3s") ||
+              envfile_starts_with(p->name, "rke2")))
+                return false;
+        /* directly in etc/default/ or etc/sysconfig/, also of a node copied below ROOT */
         for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
-                size_t n = strlen(dirs[i]);
+                size_t n = strlen(dirs[i]), plen = strlen(p->path), blen = strlen(p->name);
 
-                /* only directly in the directory: etc/default/kubelet, not etc/default/x/kubelet */
-                if (strncmp(p->path, dirs[i], n) == 0 && !strchr(p->path + n, '/') &&
-                    (strcmp(p->name, "kubelet") == 0 || envfile_starts_with(p->name, "k3s") ||
-                     envfile_starts_with(p->name, "rke2")))
+                if (plen == n + blen && strncmp(p->path, dirs[i], n) == 0)
+                        return true;
+                if (plen > n + blen && p->path[plen - blen - n - 1] == '/' &&
+                    strncmp(p->path + plen - blen - n, dirs[i], n) == 0)
                         return true;
         }
         return false;

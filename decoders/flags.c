@@ -158,10 +158,8 @@ static size_t flags_word_end(const char *s, size_t len, size_t i)
 
 /* A word's value part replaced: keeps a quote opening the value and the
  * quote that closes the word when it was opened before the name. */
-static void flags_add_redacted(struct kfs_buf *out, const char *w, size_t n, size_t lead)
+static void flags_add_redacted(struct kfs_buf *out, const char *w, size_t n, char q)
 {
-        char q = lead ? w[0] : 0;
-
         if (n > 0 && (*w == '"' || *w == '\'')) {
                 kfs_buf_addc(out, *w);
                 kfs_buf_add(out, KFS_REDACTED);
@@ -202,7 +200,7 @@ void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len, bool 
                 } else if (kfs_flags_secret_assignment(w + lead, e - i - lead, &v)) {
                         next_secret = false;
                         kfs_buf_addn(out, w, lead + v);
-                        flags_add_redacted(out, w + lead + v, e - i - lead - v, lead);
+                        flags_add_redacted(out, w + lead + v, e - i - lead - v, lead ? w[0] : 0);
                 } else {
                         size_t n = e - i - lead;
 
