@@ -404,7 +404,9 @@ int kfs_sd_unit_parse(const char *data, size_t len, kfs_sd_assign_fn fn, void *u
                         r = cont.err == -EFBIG ? -ENOBUFS : cont.err;
                         goto out;
                 }
-                for (size_t i = 0; i < cont.len; i++)
+                /* what came before ends in the space that replaced a backslash,
+                 * so only the new part can end escaped: linear, not quadratic */
+                for (size_t i = cont.len - n; i < cont.len; i++)
                         escaped = escaped ? false : cont.buf[i] == '\\';
                 if (escaped) {
                         cont.buf[cont.len - 1] = ' ';
