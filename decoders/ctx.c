@@ -22,8 +22,26 @@ char *kfs_ctx_resolve(const struct kfs_ctx *ctx, const char *path)
         return kfs_path_join(ctx->dir, path);
 }
 
-/* Records `rel` (normalized, ownership taken) with its stat, or as missing. */
+static void ctx_record_one(struct kfs_ctx *ctx, char *rel, const struct stat *st);
+
+/*
+ * Records `rel` (normalized, ownership taken) with its stat, or as missing.
+ * A path reached through symlinks is also recorded as the file it resolved
+ * to, so a change of either (the link re-pointed, the target rewritten) is
+ * seen under its own name.
+ */
 static void ctx_record(struct kfs_ctx *ctx, char *rel, const struct stat *st)
+{
+        char *real = NULL;
+
+        if (st && kfs_root_resolve(ctx->root, rel, &real) == 0 && strcmp(real, rel) != 0)
+                ctx_record_one(ctx, real, st);
+        else
+                free(real);
+        ctx_record_one(ctx, rel, st);
+}
+
+static void ctx_record_one(struct kfs_ctx *ctx, char *rel, const struct stat *st)
 {
         for (size_t i = 0; i < ctx->n_deps; i++) {
                 if (strcmp(ctx->deps[i].path, rel) == 0) {

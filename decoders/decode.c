@@ -191,6 +191,15 @@ static int decode_run(const struct kfs_root *root, const char *relpath, const st
         if (src_st)
                 ctx.deps[0].st = *src_st;
 
+        if (src_st) {
+                /* a source reached through symlinks is also watched as its target */
+                struct stat st;
+                char *abs = NULL;
+
+                if (asprintf(&abs, "/%s", relpath) >= 0)
+                        kfs_ctx_stat(&ctx, abs, &st);
+                free(abs);
+        }
         if (file_err < 0)
                 r = kfs_ctx_fail(&ctx, file_err, "%s", decode_strerror(file_err));
         else

@@ -229,6 +229,45 @@ int kfs_root_stat(const struct kfs_root *root, const char *relpath, enum kfs_res
         return r;
 }
 
+int kfs_root_resolve(const struct kfs_root *root, const char *relpath, char **ret_path)
+{
+        char proc[64], buf[PATH_MAX];
+        size_t rl = strlen(root->path);
+        const char *rel;
+        ssize_t n;
+        int fd;
+
+        if (root->walk) {
+                char *walked;
+                int r = root_walk(root, root_rel(relpath), true, true, &walked);
+                if (r < 0)
+                        return r;
+                if (strcmp(walked, ".") == 0)
+                        walked[0] = '\0';
+                *ret_path = walked;
+                return 0;
+        }
+        fd = kfs_root_open(root, relpath, O_PATH, KFS_RESOLVE_FOLLOW);
+        if (fd < 0)
+                return fd;
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        n = readlink(proc, buf, sizeof(buf) - 1);
+        close(fd);
+        if (n < 0)
+                return -errno;
+        buf[n] = '\0';
+        /* the kernel names it from the real root; ROOT is a prefix of it */
+        if (strcmp(root->path, "/") == 0)
+                rel = buf + 1;
+        else if (strncmp(buf, root->path, rl) == 0 && (buf[rl] == '/' || !buf[rl]))
+                rel = buf + rl + (buf[rl] == '/');
+        else
+                return -EXDEV;  /* e.g. ROOT was moved: cannot name it */
+        if (!(*ret_path = strdup(rel)))
+                return -ENOMEM;
+        return 0;
+}
+
 int kfs_root_readlink(const struct kfs_root *root, const char *relpath, char **ret_target)
 {
         char buf[PATH_MAX], *t;

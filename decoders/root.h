@@ -52,6 +52,10 @@ int kfs_root_open(const struct kfs_root *root, const char *relpath, int flags,
 int kfs_root_stat(const struct kfs_root *root, const char *relpath, enum kfs_resolve how,
                   struct stat *ret_st);
 
+/* The normalized ROOT-relative path `relpath` names once every symlink in it
+ * is followed inside ROOT (malloc'd; "" for ROOT itself). */
+int kfs_root_resolve(const struct kfs_root *root, const char *relpath, char **ret_path);
+
 /* The target of the symlink `relpath`, exactly as stored (malloc'd). */
 int kfs_root_readlink(const struct kfs_root *root, const char *relpath, char **ret_target);
 

@@ -1,11 +1,211 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * Setting the mount up and tearing it down: ROOT, MOUNTPOINT checks, the
+ * FUSE session with the options every kubefs mount has (read-only,
+ * default_permissions, auto_unmount, fsname=ROOT, subtype=kubefs), the
+ * watcher, the request loop.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <unistd.h>
 
 #include "cli.h"
+#include "fs.h"
+#include "log.h"
 #include "mount.h"
+
+#define MAX_THREADS 16
+
+/* `s` with ',' and '\' escaped, as libfuse's option parser reads them. */
+static char *escape_opt(const char *s)
+{
+        char *out = malloc(strlen(s) * 2 + 1), *o = out;
+
+        if (!out)
+                return NULL;
+        for (; *s; s++) {
+                if (*s == ',' || *s == '\\')
+                        *o++ = '\\';
+                *o++ = *s;
+        }
+        *o = '\0';
+        return out;
+}
+
+/* More descriptors for open files; the soft limit is often 1024. */
+static void raise_nofile(void)
+{
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+                rl.rlim_cur = rl.rlim_max;
+                setrlimit(RLIMIT_NOFILE, &rl);
+        }
+}
+
+static int check_mountpoint(const char *mnt)
+{
+        struct statvfs sv;
+        struct stat st;
+
+        /* statfs always asks the filesystem: a dead FUSE daemon's mount answers
+         * ENOTCONN even where stat(2) is served from cached attributes */
+        if (stat(mnt, &st) < 0 || statvfs(mnt, &sv) < 0) {
+                if (errno == ENOTCONN)
+                        fprintf(stderr, "kubefs: MOUNTPOINT '%s' is a stale mount (Transport endpoint is not "
+                                "connected); clear it with: fusermount3 -u -z %s\n", mnt, mnt);
+                else
+                        fprintf(stderr, "kubefs: cannot use MOUNTPOINT '%s': %s\n", mnt, strerror(errno));
+                return -1;
+        }
+        if (!S_ISDIR(st.st_mode)) {
+                fprintf(stderr, "kubefs: cannot use MOUNTPOINT '%s': %s\n", mnt, strerror(ENOTDIR));
+                return -1;
+        }
+        return 0;
+}
+
+/* MOUNTPOINT inside ROOT is never looked at: we would be reading ourselves. */
+static int hide_mountpoint(struct kfs_root *root, const char *mnt)
+{
+        char *real = realpath(mnt, NULL);
+        size_t rl = strlen(root->path);
+        const char *rel = NULL;
+
+        if (!real)
+                return -errno;
+        if (strcmp(root->path, "/") == 0)
+                rel = real + 1;
+        else if (strncmp(real, root->path, rl) == 0 && (real[rl] == '/' || !real[rl]))
+                rel = real + rl + (real[rl] == '/');
+        if (rel && !*rel) {
+                free(real);
+                return -EINVAL;
+        }
+        if (rel && !(root->hidden = strdup(rel))) {
+                free(real);
+                return -ENOMEM;
+        }
+        free(real);
+        return 0;
+}
+
+static char *fuse_optstring(const struct kfs_options *o, const char *root)
+{
+        char *fsname = escape_opt(root), *s = NULL;
+
+        if (!fsname)
+                return NULL;
+        if (asprintf(&s, "fsname=%s,subtype=kubefs,default_permissions,ro,nosuid,nodev,auto_unmount%s%s",
+                     fsname, o->fuse_opts ? "," : "", o->fuse_opts ? o->fuse_opts : "") < 0)
+                s = NULL;
+        free(fsname);
+        return s;
+}
+
+static int serve(struct kfs_fs *fs)
+{
+        struct fuse_loop_config *cfg;
+        int r;
+
+        if (fs->opts->single_thread)
+                return fuse_session_loop(fs->se);
+        cfg = fuse_loop_cfg_create();
+        if (!cfg)
+                return -ENOMEM;
+        fuse_loop_cfg_set_clone_fd(cfg, 0);
+        fuse_loop_cfg_set_max_threads(cfg, MAX_THREADS);
+        r = fuse_session_loop_mt(fs->se, cfg);
+        fuse_loop_cfg_destroy(cfg);
+        return r;
+}
 
 int kfs_mount_main(const struct kfs_options *o)
 {
-        fprintf(stderr, "kubefs: mounting is being written\n");
-        return KFS_EXIT_FAILURE;
+        struct kfs_fs fs = { .opts = o, .timeout = o->timeout, .root = { .fd = -1 } };
+        struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
+        char *optstr = NULL;
+        struct stat st;
+        int r, rc = KFS_EXIT_FAILURE;
+        bool mounted = false;
+
+        kfs_log_init(false, o->debug);
+        r = kfs_root_init(&fs.root, o->root);
+        if (r == 0 && fstat(fs.root.fd, &st) < 0)
+                r = -errno;
+        if (r < 0) {
+                fprintf(stderr, "kubefs: cannot open ROOT '%s': %s\n", o->root, strerror(-r));
+                return KFS_EXIT_FAILURE;
+        }
+        fs.root.max_input = o->max_input;
+        if (check_mountpoint(o->mountpoint) < 0)
+                goto out;
+        r = hide_mountpoint(&fs.root, o->mountpoint);
+        if (r < 0) {
+                fprintf(stderr, "kubefs: cannot mount ROOT '%s' on itself ('%s')\n", o->root, o->mountpoint);
+                goto out;
+        }
+        raise_nofile();
+        if (kfs_locations_init(&fs.locs, o->all, o->paths, o->n_paths) < 0 || kfs_nodes_init(&fs) < 0 ||
+            !(fs.cache = kfs_cache_new(&fs.root, o->cache_size))) {
+                fprintf(stderr, "kubefs: out of memory\n");
+                goto out;
+        }
+        fs.rootnode.dev = st.st_dev;
+        fs.rootnode.vis = kfs_locations_classify(&fs.locs, "");
+
+        optstr = fuse_optstring(o, fs.root.path);
+        if (!optstr || fuse_opt_add_arg(&args, "kubefs") < 0 || fuse_opt_add_arg(&args, "-o") < 0 ||
+            fuse_opt_add_arg(&args, optstr) < 0 || (o->debug && fuse_opt_add_arg(&args, "-d") < 0)) {
+                fprintf(stderr, "kubefs: out of memory\n");
+                goto out;
+        }
+        fs.se = fuse_session_new(&args, &kfs_ops, sizeof(kfs_ops), &fs);
+        if (!fs.se) {
+                /* libfuse said which option it did not take */
+                rc = KFS_EXIT_USAGE;
+                goto out;
+        }
+        if (fuse_set_signal_handlers(fs.se) < 0)
+                goto out;
+        if (fuse_session_mount(fs.se, o->mountpoint) < 0) {
+                fprintf(stderr, "kubefs: cannot mount on '%s'\n", o->mountpoint);
+                goto out;
+        }
+        mounted = true;
+        if (fuse_daemonize(o->foreground) < 0)
+                goto out;
+        if (!o->foreground)
+                kfs_log_init(true, o->debug);
+
+        fs.watch = kfs_watch_new(&fs);
+        if (fs.watch && kfs_watch_start(fs.watch) < 0)
+                kfs_log(KFS_LOG_WARNING, "cannot start the watcher: changes show after %g s", fs.timeout);
+        kfs_watch_dir(fs.watch, "");
+        kfs_log(KFS_LOG_DEBUG, "serving '%s' at '%s'", fs.root.path, o->mountpoint);
+        r = serve(&fs);
+        rc = r == 0 ? KFS_EXIT_OK : KFS_EXIT_FAILURE;
+out:
+        kfs_watch_free(fs.watch);
+        if (fs.se) {
+                if (mounted)
+                        fuse_session_unmount(fs.se);
+                fuse_remove_signal_handlers(fs.se);
+                fuse_session_destroy(fs.se);
+        }
+        fuse_opt_free_args(&args);
+        free(optstr);
+        kfs_cache_free(fs.cache);
+        if (fs.table)
+                kfs_nodes_release(&fs);
+        kfs_locations_release(&fs.locs);
+        kfs_root_release(&fs.root);
+        return rc;
 }

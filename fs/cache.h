@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The decode cache: every view of a file by a decoder (a struct kfs_result),
+ * kept within a memory cap, least recently used first out. An entry is
+ * served only while kfs_result_fresh() says every file it was made from is
+ * unchanged and its clock-dependent views are still right, so a change is
+ * never served stale even when inotify misses it; the watcher drops entries
+ * early so that the kernel's caches can be invalidated promptly.
+ *
+ * Entries are reference-counted: an open sidecar holds its entry, so the
+ * bytes it reads stay put while the cache moves on.
+ *
+ * Also here: the probe cache (which decoders recognise a file), keyed by path
+ * and validated by the file's stat.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "decode.h"
+#include "root.h"
+
+struct kfs_entry {
+        struct kfs_result *res;         /* immutable */
+        char *path;                     /* the source, ROOT-relative */
+        const struct kfs_decoder *dec;
+        uint64_t gen;                   /* distinct for every decode made */
+        /* owned by the cache */
+        unsigned refs;
+        bool cached;
+        struct kfs_entry *prev, *next;  /* LRU, most recent first */
+        struct kfs_entry *hnext;
+};
+
+struct kfs_cache;
+
+struct kfs_cache *kfs_cache_new(const struct kfs_root *root, size_t max_bytes);
+void kfs_cache_free(struct kfs_cache *c);
+
+/*
+ * The decode of `relpath` by `dec`, fresh as of `now`: from the cache, or
+ * made now (then *ret_made is true: the caller logs its error and watches its
+ * dependencies). The caller owns a reference: kfs_cache_put() it.
+ */
+int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_decoder *dec, time_t now,
+                  struct kfs_entry **ret, bool *ret_made);
+void kfs_cache_put(struct kfs_cache *c, struct kfs_entry *e);
+
+/* Drops every entry made from `relpath` (as source or dependency) and calls
+ * `dropped(source path, userdata)` for each. Returns how many. */
+size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
+                            void (*dropped)(const char *source, void *userdata), void *userdata);
+void kfs_cache_clear(struct kfs_cache *c);
+
+/* Bytes held by cached entries (tests and .kubefs/version). */
+size_t kfs_cache_bytes(struct kfs_cache *c);
+
+/*
+ * Which decoders recognise `relpath` (symlinks followed inside ROOT): the
+ * registry's match mask, 0 for anything not a regular file. Re-probed when
+ * the file's stat changes. *ret_st gets the stat of what was probed.
+ */
+int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask, struct stat *ret_st);

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The mounted filesystem's state, shared by the FUSE operations (ops.c), the
+ * inode table (nodes.c), the watcher (watch.c) and the reports (reports.c).
+ *
+ * Inodes mirror *paths*: a node is (parent, name), so a file replaced by
+ * rename keeps its node and shows the new content once invalidated, and a
+ * node's path is resolved inside ROOT afresh on every operation (openat2
+ * RESOLVE_IN_ROOT with no symlinks followed). The FUSE node id is the node's
+ * address (FUSE_ROOT_ID for ROOT); st_ino is derived from what the node
+ * shows, so it is stable across lookups and remounts.
+ */
+
+#ifndef FUSE_USE_VERSION
+#define FUSE_USE_VERSION 314
+#endif
+
+#include <fuse_lowlevel.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "cache.h"
+#include "decoder.h"
+#include "locations.h"
+#include "options.h"
+#include "root.h"
+
+enum node_kind {
+        NODE_REAL,              /* a file or directory of ROOT */
+        NODE_SIDECAR,           /* F.VIEW, a decoded view of its sibling F */
+        NODE_VDIR,              /* MNT/.kubefs */
+        NODE_VFILE,             /* a report in MNT/.kubefs */
+};
+
+struct node {
+        struct node *parent;    /* holds a reference; NULL for ROOT */
+        char *name;             /* "" for ROOT */
+        char *path;             /* ROOT-relative, "" for ROOT */
+        enum node_kind kind;
+        uint64_t nlookup;       /* the kernel's references */
+        unsigned children;      /* nodes whose parent this is */
+        uint64_t ino;           /* st_ino */
+        mode_t type;            /* S_IFMT of what it showed: a change of type is a new node */
+
+        /* NODE_REAL */
+        enum kfs_vis vis;       /* KFS_VIS_ANCESTOR or KFS_VIS_INSIDE */
+        dev_t dev;              /* st_dev seen: a child on another device is a mount point */
+        bool boundary;          /* a mount point inside a location: shown empty */
+
+        /* NODE_SIDECAR */
+        struct kfs_viewref view;
+        uint64_t size_told;     /* the st_size the kernel was last given */
+        uint64_t gen_told;      /* and the decode it came from */
+
+        /* NODE_VFILE */
+        const struct kfs_report *report;
+
+        struct node *hnext;     /* the table's chain */
+        bool hashed;            /* in the table (a replaced node lives on until forgotten) */
+};
+
+struct kfs_fs {
+        struct kfs_root root;
+        struct kfs_locations locs;
+        struct kfs_cache *cache;
+        struct kfs_watch *watch;
+        struct fuse_session *se;
+        const struct kfs_options *opts;
+        double timeout;         /* entry/attr timeout given to the kernel */
+
+        pthread_mutex_t lock;   /* the node table */
+        struct node rootnode;
+        struct node **table;
+        size_t n_buckets, n_nodes;
+};
+
+/* ---- nodes.c ---- */
+int kfs_nodes_init(struct kfs_fs *fs);
+void kfs_nodes_release(struct kfs_fs *fs);
+struct node *kfs_node_of(struct kfs_fs *fs, fuse_ino_t ino);
+fuse_ino_t kfs_node_id(const struct kfs_fs *fs, const struct node *n);
+/* The node for (parent, name) of this kind and file type, made if needed, with
+ * one more kernel reference. NULL on allocation failure. Locks the table. */
+struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *name,
+                          enum node_kind kind, mode_t type);
+void kfs_node_forget(struct kfs_fs *fs, struct node *n, uint64_t nlookup);
+/* st_ino of a node that is not a file of ROOT (views, reports). */
+uint64_t kfs_node_path_ino(const char *path);
+/* st_ino of a file of ROOT: its device and inode mixed, so hard links stay
+ * links and files of two devices do not meet. */
+uint64_t kfs_real_ino(dev_t dev, ino_t ino);
+/* Under fs->lock: the node for `name` in `parent`, or NULL. */
+struct node *kfs_node_find_locked(struct kfs_fs *fs, const struct node *parent, const char *name);
+/* Under fs->lock: the node of a ROOT-relative path, or NULL if the kernel knows none. */
+struct node *kfs_node_find_path_locked(struct kfs_fs *fs, const char *relpath);
+/* Under fs->lock: calls fn for every child of `parent`. */
+void kfs_node_foreach_locked(struct kfs_fs *fs, void (*fn)(struct node *n, void *userdata), void *userdata);
+
+/* ---- ops.c ---- */
+extern const struct fuse_lowlevel_ops kfs_ops;
+
+/* ---- reports.c: MNT/.kubefs ---- */
+#define KFS_REPORTS_DIR ".kubefs"
+struct kfs_report {
+        const char *name;
+        int (*render)(struct kfs_fs *fs, struct kfs_buf *out);
+};
+extern const struct kfs_report kfs_reports[];   /* ends with { NULL } */
+const struct kfs_report *kfs_report_find(const char *name);
+
+/* ---- watch.c: inotify, and kernel cache invalidation off the request threads ---- */
+struct kfs_watch *kfs_watch_new(struct kfs_fs *fs);
+int kfs_watch_start(struct kfs_watch *w);
+void kfs_watch_free(struct kfs_watch *w);       /* stops the thread */
+/* Watches directory `relpath` (idempotent; silently gives up past the
+ * kernel's inotify limits: the attribute timeout still bounds staleness). */
+void kfs_watch_dir(struct kfs_watch *w, const char *relpath);
+/* Watches the directories of everything a decode was made from. */
+void kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res);
+/* Asks for the kernel's cached attributes and data of `ino` to be dropped,
+ * from the watcher thread (never from a request handler: it would deadlock). */
+void kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino);

@@ -1,0 +1,436 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The watcher: one thread that reads inotify events for every directory the
+ * kernel has looked into (and every directory a decode read from), drops the
+ * decodes that depend on what changed, and tells the kernel to forget its
+ * cached entries, attributes and pages for the affected nodes.
+ *
+ * The notify calls run here and nowhere else: libfuse documents that calling
+ * them from a request handler, or while holding a lock a handler needs, can
+ * deadlock. fs->lock is only held to collect node ids, never across a notify.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/inotify.h>
+#include <unistd.h>
+
+#include "fs.h"
+#include "log.h"
+
+#define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
+                    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+#define WATCH_SET_BUCKETS 1024
+
+struct watched {
+        char *path;
+        int wd;
+        struct watched *hnext;
+};
+
+struct inval {
+        fuse_ino_t parent;      /* entry invalidation when name is set */
+        char *name;
+        fuse_ino_t ino;         /* else inode invalidation */
+};
+
+struct kfs_watch {
+        struct kfs_fs *fs;
+        int ifd;                        /* inotify */
+        int efd;                        /* eventfd: queued invalidations, stop */
+        pthread_t thread;
+        bool running, stop, warned;
+        pthread_mutex_t lock;           /* everything below */
+        struct watched *set[WATCH_SET_BUCKETS];
+        char **by_wd;                   /* wd -> directory path (borrowed from set) */
+        size_t n_wd;
+        fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
+        size_t n_queue, alloc_queue;
+};
+
+static size_t watch_bucket(const char *path)
+{
+        uint64_t h = 0xcbf29ce484222325ULL;
+
+        for (; *path; path++)
+                h = (h ^ (unsigned char) *path) * 0x100000001b3ULL;
+        return (size_t) (h % WATCH_SET_BUCKETS);
+}
+
+struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
+{
+        struct kfs_watch *w = calloc(1, sizeof(*w));
+
+        if (!w)
+                return NULL;
+        w->fs = fs;
+        w->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+        w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+        if (w->ifd < 0 || w->efd < 0) {
+                kfs_log(KFS_LOG_WARNING, "no inotify (%s): changes show after the %g s cache time",
+                        strerror(errno), fs->timeout);
+        }
+        pthread_mutex_init(&w->lock, NULL);
+        return w;
+}
+
+void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
+{
+        size_t b = watch_bucket(relpath);
+        struct watched *e;
+        char full[PATH_MAX];
+        int wd;
+
+        if (!w || w->ifd < 0)
+                return;
+        pthread_mutex_lock(&w->lock);
+        for (e = w->set[b]; e; e = e->hnext)
+                if (strcmp(e->path, relpath) == 0)
+                        goto out;
+        snprintf(full, sizeof(full), "%s%s%s", w->fs->root.path,
+                 strcmp(w->fs->root.path, "/") == 0 || !*relpath ? "" : "/", relpath);
+        wd = inotify_add_watch(w->ifd, *full ? full : "/", WATCH_MASK);
+        if (wd < 0) {
+                if (errno == ENOSPC && !w->warned) {
+                        w->warned = true;
+                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (fs.inotify.max_user_watches): "
+                                "some changes show only after the %g s cache time", w->fs->timeout);
+                }
+                goto out;
+        }
+        e = calloc(1, sizeof(*e));
+        if (!e || !(e->path = strdup(relpath))) {
+                free(e);
+                goto out;
+        }
+        e->wd = wd;
+        e->hnext = w->set[b];
+        w->set[b] = e;
+        if ((size_t) wd >= w->n_wd) {
+                size_t n = (size_t) wd * 2 + 16;
+                char **p = realloc(w->by_wd, n * sizeof(*p));
+                if (!p)
+                        goto out;
+                memset(p + w->n_wd, 0, (n - w->n_wd) * sizeof(*p));
+                w->by_wd = p;
+                w->n_wd = n;
+        }
+        /* one directory seen through two paths: the kernel gives the same wd; keep the first */
+        if (!w->by_wd[wd])
+                w->by_wd[wd] = e->path;
+out:
+        pthread_mutex_unlock(&w->lock);
+}
+
+void kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res)
+{
+        for (size_t i = 0; i < res->n_deps; i++) {
+                char *dir = kfs_path_dirname(res->deps[i].path);
+
+                if (dir)
+                        kfs_watch_dir(w, dir);
+                /* a directory listed for drop-ins is watched itself too */
+                if (res->deps[i].exists && S_ISDIR(res->deps[i].st.st_mode))
+                        kfs_watch_dir(w, res->deps[i].path);
+                free(dir);
+        }
+}
+
+void kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)
+{
+        uint64_t one = 1;
+
+        if (!w || w->efd < 0)
+                return;
+        pthread_mutex_lock(&w->lock);
+        if (w->n_queue == w->alloc_queue) {
+                size_t n = w->alloc_queue ? w->alloc_queue * 2 : 64;
+                fuse_ino_t *q = realloc(w->queue, n * sizeof(*q));
+                if (!q) {
+                        pthread_mutex_unlock(&w->lock);
+                        return;
+                }
+                w->queue = q;
+                w->alloc_queue = n;
+        }
+        w->queue[w->n_queue++] = ino;
+        pthread_mutex_unlock(&w->lock);
+        if (write(w->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
+                kfs_log(KFS_LOG_DEBUG, "eventfd: %s", strerror(errno));
+}
+
+/* ---- the thread ---- */
+
+struct invals {
+        struct inval *v;
+        size_t n, alloc;
+};
+
+static void invals_add(struct invals *iv, fuse_ino_t parent, const char *name, fuse_ino_t ino)
+{
+        if (iv->n == iv->alloc) {
+                size_t n = iv->alloc ? iv->alloc * 2 : 64;
+                struct inval *v = realloc(iv->v, n * sizeof(*v));
+                if (!v)
+                        return;
+                iv->v = v;
+                iv->alloc = n;
+        }
+        iv->v[iv->n] = (struct inval) { .parent = parent, .ino = ino, .name = name ? strdup(name) : NULL };
+        if (name && !iv->v[iv->n].name)
+                return;
+        iv->n++;
+}
+
+/* Under fs->lock: the invalidations for the entry `name` of `dir` and its sidecars. */
+static void collect_entry(struct kfs_fs *fs, struct node *dir, const char *name, struct invals *iv)
+{
+        fuse_ino_t dirid = kfs_node_id(fs, dir);
+        struct node *n = kfs_node_find_locked(fs, dir, name);
+
+        if (n) {
+                invals_add(iv, 0, NULL, kfs_node_id(fs, n));
+                invals_add(iv, dirid, name, 0);
+        }
+        for (size_t d = 0; kfs_decoders[d]; d++) {
+                for (const struct kfs_view *v = kfs_decoders[d]->views; v->name; v++) {
+                        char sc[NAME_MAX + 1];
+
+                        if ((size_t) snprintf(sc, sizeof(sc), "%s.%s", name, v->name) >= sizeof(sc))
+                                continue;
+                        n = kfs_node_find_locked(fs, dir, sc);
+                        if (!n)
+                                continue;
+                        invals_add(iv, 0, NULL, kfs_node_id(fs, n));
+                        invals_add(iv, dirid, sc, 0);
+                }
+        }
+}
+
+struct dropped {
+        char **paths;
+        size_t n, alloc;
+};
+
+static void on_dropped(const char *source, void *userdata)
+{
+        struct dropped *d = userdata;
+
+        if (d->n == d->alloc) {
+                size_t n = d->alloc ? d->alloc * 2 : 16;
+                char **p = realloc(d->paths, n * sizeof(*p));
+                if (!p)
+                        return;
+                d->paths = p;
+                d->alloc = n;
+        }
+        if ((d->paths[d->n] = strdup(source)))
+                d->n++;
+}
+
+/* Everything that depends on `path` (in directory `dir`) goes. */
+static void watch_changed(struct kfs_watch *w, const char *dir, const char *path, struct invals *iv)
+{
+        struct kfs_fs *fs = w->fs;
+        struct dropped dropped = { 0 };
+        struct node *d;
+
+        kfs_cache_invalidate(fs->cache, path, on_dropped, &dropped);
+        kfs_cache_invalidate(fs->cache, dir, on_dropped, &dropped);
+        pthread_mutex_lock(&fs->lock);
+        d = kfs_node_find_path_locked(fs, dir);
+        if (d) {
+                invals_add(iv, 0, NULL, kfs_node_id(fs, d));    /* its listing and attributes */
+                collect_entry(fs, d, kfs_path_basename(path), iv);
+        }
+        for (size_t i = 0; i < dropped.n; i++) {
+                char *sdir = kfs_path_dirname(dropped.paths[i]);
+                struct node *sd = sdir ? kfs_node_find_path_locked(fs, sdir) : NULL;
+
+                if (sd)
+                        collect_entry(fs, sd, kfs_path_basename(dropped.paths[i]), iv);
+                free(sdir);
+                free(dropped.paths[i]);
+        }
+        pthread_mutex_unlock(&fs->lock);
+        free(dropped.paths);
+}
+
+static void collect_all(struct node *n, void *userdata)
+{
+        struct invals *iv = userdata;
+
+        invals_add(iv, 0, NULL, (fuse_ino_t) (uintptr_t) n);
+        if (n->parent)
+                invals_add(iv, n->parent->parent ? (fuse_ino_t) (uintptr_t) n->parent : FUSE_ROOT_ID,
+                           n->name, 0);
+}
+
+/* The event queue overflowed: nothing can be trusted any more. */
+static void watch_everything_changed(struct kfs_watch *w, struct invals *iv)
+{
+        struct kfs_fs *fs = w->fs;
+
+        kfs_log(KFS_LOG_WARNING, "inotify queue overflow: dropping every cached view");
+        kfs_cache_clear(fs->cache);
+        pthread_mutex_lock(&fs->lock);
+        invals_add(iv, 0, NULL, FUSE_ROOT_ID);
+        kfs_node_foreach_locked(fs, collect_all, iv);
+        pthread_mutex_unlock(&fs->lock);
+}
+
+static void watch_event(struct kfs_watch *w, const struct inotify_event *ev, struct invals *iv)
+{
+        char *dir = NULL, *path = NULL;
+
+        if (ev->mask & IN_Q_OVERFLOW) {
+                watch_everything_changed(w, iv);
+                return;
+        }
+        pthread_mutex_lock(&w->lock);
+        if (ev->wd >= 0 && (size_t) ev->wd < w->n_wd && w->by_wd[ev->wd])
+                dir = strdup(w->by_wd[ev->wd]);
+        if (dir && (ev->mask & IN_IGNORED)) {
+                /* the directory is gone: forget the watch so a new one can be made */
+                size_t b = watch_bucket(dir);
+                for (struct watched **pp = &w->set[b]; *pp; pp = &(*pp)->hnext) {
+                        if ((*pp)->wd == ev->wd) {
+                                struct watched *e = *pp;
+                                *pp = e->hnext;
+                                w->by_wd[ev->wd] = NULL;
+                                free(e->path);
+                                free(e);
+                                break;
+                        }
+                }
+        }
+        pthread_mutex_unlock(&w->lock);
+        if (!dir)
+                return;
+        if (ev->len && ev->name[0]) {
+                if (asprintf(&path, "%s%s%s", dir, *dir ? "/" : "", ev->name) >= 0)
+                        watch_changed(w, dir, path, iv);
+        } else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+                char *parent = kfs_path_dirname(dir);
+                if (parent && *dir)
+                        watch_changed(w, parent, dir, iv);
+                free(parent);
+        }
+        free(path);
+        free(dir);
+}
+
+static void watch_notify(struct kfs_watch *w, struct invals *iv)
+{
+        struct fuse_session *se = w->fs->se;
+
+        for (size_t i = 0; i < iv->n; i++) {
+                const struct inval *v = &iv->v[i];
+                bool dup = false;
+
+                /* one event often names the same node twice, close together */
+                for (size_t j = i > 32 ? i - 32 : 0; j < i && !dup; j++)
+                        dup = iv->v[j].ino == v->ino && iv->v[j].parent == v->parent &&
+                              (!v->name || (iv->v[j].name && strcmp(iv->v[j].name, v->name) == 0));
+                if (dup)
+                        continue;
+                if (v->name)
+                        fuse_lowlevel_notify_inval_entry(se, v->parent, v->name, strlen(v->name));
+                else
+                        fuse_lowlevel_notify_inval_inode(se, v->ino, 0, 0);
+        }
+        for (size_t i = 0; i < iv->n; i++)
+                free(iv->v[i].name);
+        iv->n = 0;
+}
+
+static void *watch_thread(void *arg)
+{
+        struct kfs_watch *w = arg;
+        struct invals iv = { 0 };
+        char buf[64 << 10] __attribute__((aligned(__alignof__(struct inotify_event))));
+
+        while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+                struct pollfd pfd[2] = {
+                        { .fd = w->ifd, .events = POLLIN },
+                        { .fd = w->efd, .events = POLLIN },
+                };
+
+                if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+                        break;
+                if (pfd[1].revents & POLLIN) {
+                        uint64_t v;
+                        if (read(w->efd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+                                break;
+                        pthread_mutex_lock(&w->lock);
+                        for (size_t i = 0; i < w->n_queue; i++)
+                                invals_add(&iv, 0, NULL, w->queue[i]);
+                        w->n_queue = 0;
+                        pthread_mutex_unlock(&w->lock);
+                }
+                if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
+                        break;
+                if (pfd[0].revents & POLLIN) {
+                        ssize_t n = read(w->ifd, buf, sizeof(buf));
+
+                        for (char *p = buf; n > 0 && p < buf + n;) {
+                                const struct inotify_event *ev = (const struct inotify_event *) p;
+                                watch_event(w, ev, &iv);
+                                p += sizeof(*ev) + ev->len;
+                        }
+                }
+                watch_notify(w, &iv);
+        }
+        for (size_t i = 0; i < iv.n; i++)
+                free(iv.v[i].name);
+        free(iv.v);
+        return NULL;
+}
+
+int kfs_watch_start(struct kfs_watch *w)
+{
+        int r;
+
+        if (w->ifd < 0 || w->efd < 0)
+                return 0;
+        r = pthread_create(&w->thread, NULL, watch_thread, w);
+        if (r)
+                return -r;
+        w->running = true;
+        return 0;
+}
+
+void kfs_watch_free(struct kfs_watch *w)
+{
+        uint64_t one = 1;
+
+        if (!w)
+                return;
+        if (w->running) {
+                __atomic_store_n(&w->stop, true, __ATOMIC_RELEASE);
+                if (write(w->efd, &one, sizeof(one)) < 0)
+                        kfs_log(KFS_LOG_DEBUG, "eventfd: %s", strerror(errno));
+                pthread_join(w->thread, NULL);
+        }
+        for (size_t b = 0; b < WATCH_SET_BUCKETS; b++) {
+                struct watched *e = w->set[b];
+                while (e) {
+                        struct watched *next = e->hnext;
+                        free(e->path);
+                        free(e);
+                        e = next;
+                }
+        }
+        if (w->ifd >= 0)
+                close(w->ifd);
+        if (w->efd >= 0)
+                close(w->efd);
+        free(w->by_wd);
+        free(w->queue);
+        pthread_mutex_destroy(&w->lock);
+        free(w);
+}

@@ -1,0 +1,175 @@
+"""What the mount shows (SPEC section 2): locations, the directories leading to
+them, attributes as in ROOT minus write bits, symlinks as stored."""
+import os
+import stat
+import subprocess
+
+from conftest import make_cert, sh, write
+
+SHOWN = [
+    "etc/kubernetes/admin.conf",
+    "etc/kubernetes/pki/ca.crt",
+    "etc/kubernetes/manifests/etcd.yaml",
+    "var/lib/kubelet/config.yaml",
+    "var/lib/kube-proxy/config.conf",
+    "etc/systemd/system/kubelet.service.d/20-extra.conf",
+    "usr/lib/systemd/system/kubelet.service",
+    "usr/lib/systemd/system/kubelet.service.d/10-kubeadm.conf",
+    "lib/systemd/system/containerd.service",
+    "etc/systemd/system/kube-proxy.service",
+    "etc/systemd/system/k3s.service.env",
+    "usr/local/lib/systemd/system/rke2-server.env",
+    "etc/default/kubelet",
+    "etc/sysconfig/k3s-agent",
+    "etc/containerd/config.toml",
+    "etc/crictl.yaml",
+    "etc/cni/net.d/10-flannel.conflist",
+    "root/.kube/config",
+    "home/alice/.kube/config",
+    "etc/rancher/k3s/config.yaml",
+    "var/lib/rancher/k3s/server/tls/server-ca.crt",
+    "var/lib/rancher/k3s/agent/kubelet.kubeconfig",
+    "var/snap/microk8s/1234/args/kubelet",
+]
+HIDDEN = [
+    "etc/passwd",
+    "etc/hostname",
+    "etc/default/grub",
+    "usr/lib/systemd/system/ssh.service",
+    "etc/systemd/system/multi-user.target.wants/ssh.service",
+    "home/alice/notes.txt",
+    "var/log/syslog",
+    "var/lib/rancher/k3s/agent/containerd/io.containerd.content.v1/blob",
+    "var/lib/rancher/k3s/server/db/state.db",
+    "var/snap/microk8s/1234/var/lock",
+]
+
+
+def populate(root):
+    for rel in SHOWN + HIDDEN:
+        write(os.path.join(root, rel), f"# {rel}\n")
+    os.symlink("1234", os.path.join(root, "var/snap/microk8s/current"))
+
+
+def walk(top):
+    out = set()
+    for d, dirs, files in os.walk(top):
+        for n in dirs + files:
+            out.add(os.path.relpath(os.path.join(d, n), top))
+    return out
+
+
+def test_default_locations(mount, tree):
+    populate(tree)
+    m = mount(tree)
+    seen = walk(m.mnt)
+    for rel in SHOWN:
+        assert rel in seen, rel
+    for rel in HIDDEN:
+        assert rel not in seen, rel
+        assert not os.path.lexists(m.path(rel)), rel
+    # the directories leading to locations, and nothing else at their level
+    assert sorted(os.listdir(m.path())) == [".kubefs", "etc", "home", "lib", "root", "usr", "var"]
+    assert sorted(os.listdir(m.path("home"))) == ["alice"]
+    assert os.listdir(m.path("home/alice")) == [".kube"]
+    # `current` resolves to a shown revision
+    assert os.readlink(m.path("var/snap/microk8s/current")) == "1234"
+    assert open(m.path("var/snap/microk8s/current/args/kubelet")).read() == "# var/snap/microk8s/1234/args/kubelet\n"
+
+
+def test_absent_locations_are_absent(mount, tree):
+    write(os.path.join(tree, "etc/kubernetes/admin.conf"), "x")
+    os.makedirs(os.path.join(tree, "run/systemd/system"))            # no Kubernetes unit in it
+    os.makedirs(os.path.join(tree, "home/bob"))                        # no .kube
+    m = mount(tree)
+    assert sorted(os.listdir(m.path())) == [".kubefs", "etc"]
+    assert not os.path.exists(m.path("run"))
+    assert not os.path.exists(m.path("home"))
+
+
+def test_all_and_path(mount, tree):
+    populate(tree)
+    m = mount(tree, "--all")
+    seen = walk(m.mnt)
+    for rel in SHOWN + HIDDEN:
+        assert rel in seen, rel
+    m2 = mount(tree, "--path", "etc/default", "--path", "home/*/notes.txt")
+    assert walk(m2.mnt) == {".kubefs", ".kubefs/audit", ".kubefs/errors", ".kubefs/version", "etc", "etc/default",
+                            "etc/default/kubelet", "etc/default/grub", "home", "home/alice",
+                            "home/alice/notes.txt"}
+
+
+def test_attributes_mirror_root_minus_write_bits(mount, tree):
+    populate(tree)
+    key = os.path.join(tree, "etc/kubernetes/pki/ca.key")
+    write(key, "not really a key\n", 0o600)
+    os.chown(key, 1234, 5678)
+    os.utime(key, (1600000000, 1500000000))
+    os.chmod(os.path.join(tree, "etc/kubernetes/pki"), 0o751)
+    os.symlink("/etc/kubernetes/pki/ca.crt", os.path.join(tree, "var/lib/kubelet/ca-link.crt"))
+    m = mount(tree)
+    for rel in ["etc/kubernetes/pki/ca.key", "etc/kubernetes/pki", "etc/kubernetes/pki/ca.crt",
+                "var/lib/kubelet/ca-link.crt", "etc"]:
+        src, got = os.lstat(os.path.join(tree, rel)), os.lstat(m.path(rel))
+        assert stat.S_IFMT(got.st_mode) == stat.S_IFMT(src.st_mode), rel
+        assert stat.S_IMODE(got.st_mode) == stat.S_IMODE(src.st_mode) & ~0o222, rel
+        assert (got.st_uid, got.st_gid, got.st_size) == (src.st_uid, src.st_gid, src.st_size), rel
+        assert got.st_mtime_ns == src.st_mtime_ns, rel
+    assert os.readlink(m.path("var/lib/kubelet/ca-link.crt")) == "/etc/kubernetes/pki/ca.crt"
+    assert open(m.path("etc/kubernetes/pki/ca.key")).read() == "not really a key\n"
+    # inode numbers are stable and distinct
+    a, b = os.stat(m.path("etc/kubernetes/pki/ca.key")), os.stat(m.path("etc/kubernetes/pki/ca.crt"))
+    assert a.st_ino != b.st_ino and os.stat(m.path("etc/kubernetes/pki/ca.key")).st_ino == a.st_ino
+
+
+def test_reports_dir(mount, tree):
+    m = mount(tree)
+    assert sorted(os.listdir(m.path(".kubefs"))) == ["audit", "errors", "version"]
+    v = open(m.path(".kubefs/version")).read()
+    assert v.startswith("kubefs ") and "libfuse 3." in v and "OpenSSL 3" in v
+
+
+def test_big_directory(mount, tree):
+    d = os.path.join(tree, "etc/kubernetes/many")
+    os.makedirs(d)
+    for i in range(10000):
+        open(os.path.join(d, f"f{i:05}"), "w").close()
+    for args in ([], ["-o", "noreaddirplus"]):
+        m = mount(tree, *args)
+        names = os.listdir(m.path("etc/kubernetes/many"))
+        assert len(names) == 10000 and "f09999" in names
+        out = sh("ls", "-l", m.path("etc/kubernetes/many"))
+        assert out.count(b"\n") == 10001
+
+
+def test_ls_lR_matches_the_source(mount, tree):
+    populate(tree)
+    m = mount(tree, "--all")
+    def listing(top):
+        return subprocess.run(["ls", "-lRn", "--time-style=+%s"], cwd=top, capture_output=True,
+                              check=True, text=True).stdout.replace("rw", "r-").replace("-w", "--")
+    got = "\n".join(l for l in listing(m.mnt).splitlines() if ".kubefs" not in l and not l.startswith("total"))
+    want = "\n".join(l for l in listing(tree).splitlines() if not l.startswith("total"))
+    assert got == want
+
+
+def test_audit_report(mount, tree):
+    """CIS file checks: mode within the benchmark's, owner named from ROOT's own passwd."""
+    write(os.path.join(tree, "etc/passwd"), "root:x:0:0::/root:/bin/sh\netcd:x:999:999::/:/bin/false\n")
+    write(os.path.join(tree, "etc/group"), "root:x:0:\netcd:x:999:\n")
+    write(os.path.join(tree, "etc/kubernetes/manifests/etcd.yaml"), "x", 0o600)
+    write(os.path.join(tree, "etc/kubernetes/admin.conf"), "x", 0o640)
+    write(os.path.join(tree, "etc/kubernetes/pki/etcd/ca.key"), "x", 0o644)
+    os.makedirs(os.path.join(tree, "var/lib/etcd"))
+    os.chmod(os.path.join(tree, "var/lib/etcd"), 0o700)
+    os.chown(os.path.join(tree, "var/lib/etcd"), 999, 0)
+    m = mount(tree)
+    got = open(m.path(".kubefs/audit")).read().splitlines()
+    for line in ["PASS 1.1.7 /etc/kubernetes/manifests/etcd.yaml mode 600 (600 or stricter)",
+                 "PASS 1.1.8 /etc/kubernetes/manifests/etcd.yaml owner root:root (root:root)",
+                 "FAIL 1.1.13 /etc/kubernetes/admin.conf mode 640 (600 or stricter)",
+                 "PASS 1.1.11 /var/lib/etcd mode 700 (700 or stricter)",
+                 "FAIL 1.1.12 /var/lib/etcd owner etcd:root (etcd:etcd)",
+                 "FAIL 1.1.21 /etc/kubernetes/pki/etcd/ca.key mode 644 (600 or stricter)"]:
+        assert line in got, (line, got)
+    assert not any("kube-apiserver.yaml" in l for l in got)    # absent files are not listed
