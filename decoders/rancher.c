@@ -40,8 +40,7 @@
 
 struct rancher_key {
         char *name;
-        struct kfs_sd_strv values;      /* the values; one unless it is a list */
-        bool list;                      /* print one flag per value, even for one */
+        struct kfs_sd_strv values;      /* one flag each */
 };
 
 struct rancher_doc {
@@ -249,7 +248,6 @@ static int rancher_apply(struct rancher_doc *d, const char *shown, const struct 
                                 if (r < 0)
                                         break;
                         }
-                        key->list = true;
                         for (size_t j = 0; j < vals.n; j++)
                                 free(vals.v[j]);
                         free(vals.v);
@@ -259,7 +257,6 @@ static int rancher_apply(struct rancher_doc *d, const char *shown, const struct 
                 }
                 kfs_sd_strv_release(&key->values);
                 key->values = vals;
-                key->list = list;
         }
         return 0;
 }

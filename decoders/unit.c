@@ -117,6 +117,7 @@ struct unit_doc {
         struct kfs_sd_env environment;
         struct kfs_sd_strv envfiles;
         struct kfs_sd_strv unset;
+        char *type;             /* Type=, NULL for the default */
 
         struct kfs_sd_env env;  /* the result: Environment= + files - UnsetEnvironment= */
         struct kfs_sd_strv notes;
@@ -160,6 +161,7 @@ static void unit_free(void *p)
         kfs_sd_env_release(&d->environment);
         kfs_sd_strv_release(&d->envfiles);
         kfs_sd_strv_release(&d->unset);
+        free(d->type);
         kfs_sd_env_release(&d->env);
         kfs_sd_strv_release(&d->notes);
         free(d->hostname);
@@ -913,6 +915,11 @@ static int unit_assign(void *userdata, const char *section, const char *key, con
                 return unit_envfile(d, value, line);
         if (strcmp(key, "UnsetEnvironment") == 0)
                 return unit_unsetenv(d, value, line);
+        if (strcmp(key, "Type") == 0) {
+                free(d->type);
+                d->type = *value ? strdup(value) : NULL;        /* "" is the default again */
+                return *value && !d->type ? -ENOMEM : 0;
+        }
         return 0;
 }
 
@@ -1261,6 +1268,11 @@ static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **
                 }
         }
         d->cur = NULL;
+        /* service_verify(): "Service has more than one ExecStart= setting, which is
+         * only allowed for Type=oneshot services. Refusing." */
+        if (d->n_cmds > 1 && !(d->type && strcmp(d->type, "oneshot") == 0))
+                unit_note(d, "more than one ExecStart= command line and Type= is not oneshot; "
+                          "systemd would refuse to load the unit");
         r = unit_resolve_env(d, ctx);
         if (r == 0)
                 r = unit_resolve_cmds(d, ctx);
@@ -1277,24 +1289,28 @@ out:
 
 /* ---- views ---- */
 
-static void unit_render_notes(const struct unit_doc *d, struct kfs_buf *out)
+/* What every view starts with: the masked line (and nothing after it:
+ * returns true), or the "# " notes of .flags and .env. */
+static bool unit_render_head(const struct unit_doc *d, struct kfs_buf *out, bool notes)
 {
-        for (size_t i = 0; i < d->notes.n; i++) {
+        if (d->masked) {
+                kfs_buf_addf(out, "%s\n", d->masked);
+                return true;
+        }
+        for (size_t i = 0; notes && i < d->notes.n; i++) {
                 kfs_buf_add(out, "# ");
                 kfs_flags_redact_text(out, d->notes.v[i], strlen(d->notes.v[i]), NULL);
                 kfs_buf_addc(out, '\n');
         }
+        return false;
 }
 
 static int unit_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
 {
         const struct unit_doc *d = doc;
 
-        if (d->masked) {
-                kfs_buf_addf(out, "%s\n", d->masked);
+        if (unit_render_head(d, out, true))
                 return out->err;
-        }
-        unit_render_notes(d, out);
         if (d->n_cmds == 0)
                 kfs_buf_addf(out, "# %s has no ExecStart=\n", d->name);
         for (size_t i = 0; i < d->n_cmds; i++) {
@@ -1349,11 +1365,8 @@ static int unit_render_env(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
 {
         const struct unit_doc *d = doc;
 
-        if (d->masked) {
-                kfs_buf_addf(out, "%s\n", d->masked);
+        if (unit_render_head(d, out, true))
                 return out->err;
-        }
-        unit_render_notes(d, out);
         for (size_t i = 0; i < d->env.l.n; i++) {
                 const char *a = d->env.l.v[i], *eq = strchr(a, '=');
 
@@ -1406,10 +1419,8 @@ static int unit_render_unit(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
 {
         const struct unit_doc *d = doc;
 
-        if (d->masked) {
-                kfs_buf_addf(out, "%s\n", d->masked);
+        if (unit_render_head(d, out, false))
                 return out->err;
-        }
         for (size_t i = 0; i < d->n_src; i++) {
                 const struct unit_src *s = &d->src[i];
                 const char *p = s->data, *end = s->data + s->len;
