@@ -193,6 +193,8 @@ static int pod_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
         }
         if (n_pods == 0)
                 return kfs_ctx_fail(ctx, -EINVAL, "no kind: Pod document");
+        if (n_containers == 0)
+                kfs_buf_add(out, "# no containers\n");
         for (size_t i = 0; i < d->y->n_docs; i++) {
                 const struct kfs_ynode *pod = d->y->docs[i], *spec = kfs_ymap_get(pod, "spec");
 

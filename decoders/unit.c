@@ -605,7 +605,7 @@ static int unit_read_dropins(struct unit_doc *d, struct kfs_ctx *ctx, const stru
                 }
                 kfs_strv_free(names);
         }
-        if (r == 0)
+        if (r == 0 && n > 0)
                 qsort(found, n, sizeof(*found), unit_dropin_cmp);
         for (size_t i = 0; i < n; i++) {
                 if (r == 0 && found[i].rel)
