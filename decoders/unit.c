@@ -23,7 +23,8 @@
  *   taken as the unit file itself, plus the drop-ins of a sibling
  *   NAME.service.d/ directory. No precedence, no prefix dirs.
  * - A drop-in describes the unit whose NAME.service.d/ holds it, found the
- *   same two ways.
+ *   same two ways. So does a link in a unit dir's *.wants/, *.requires/ or
+ *   *.upholds/ (multi-user.target.wants/kubelet.service): the unit it enables.
  * Unit aliases (a symlink to a unit of another name) are read through, but
  * drop-ins are looked up under the name decoded only.
  *
@@ -1204,6 +1205,14 @@ static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **
                 goto out;
         }
         tree = unit_is_unit_dir(home);
+        if (!tree && (unit_ends_with(home, ".wants") || unit_ends_with(home, ".requires") ||
+                      unit_ends_with(home, ".upholds"))) {
+                /* an enablement link (multi-user.target.wants/kubelet.service): the unit by name */
+                char *parent = kfs_path_dirname(home);
+
+                tree = parent && unit_is_unit_dir(parent);
+                free(parent);
+        }
         if (tree) {
                 const char *lookup[UNIT_N_DIRS];
                 size_t n = unit_lookup_dirs(ctx, lookup);
