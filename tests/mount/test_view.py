@@ -59,6 +59,20 @@ def walk(top):
     return out
 
 
+def real_entries(mnt, root):
+    """walk(mnt) without the sidecars (entries that are not in ROOT and whose
+    name is a shown file's name plus a suffix) and the reports."""
+    seen = walk(mnt)
+    out = set()
+    for p in seen:
+        if p.startswith(".kubefs") or os.path.lexists(os.path.join(root, p)):
+            out.add(p)
+            continue
+        base = p.rsplit(".", 1)[0]
+        assert base in seen and os.path.lexists(os.path.join(root, base)), f"{p} is neither in ROOT nor a sidecar"
+    return out
+
+
 def test_default_locations(mount, tree):
     populate(tree)
     m = mount(tree)
@@ -90,11 +104,12 @@ def test_absent_locations_are_absent(mount, tree):
 def test_all_and_path(mount, tree):
     populate(tree)
     m = mount(tree, "--all")
-    seen = walk(m.mnt)
+    seen = real_entries(m.mnt, tree)
     for rel in SHOWN + HIDDEN:
         assert rel in seen, rel
+    assert seen - {".kubefs", ".kubefs/audit", ".kubefs/errors", ".kubefs/version"} == walk(tree)
     m2 = mount(tree, "--path", "etc/default", "--path", "home/*/notes.txt")
-    assert walk(m2.mnt) == {".kubefs", ".kubefs/audit", ".kubefs/errors", ".kubefs/version", "etc", "etc/default",
+    assert real_entries(m2.mnt, tree) == {".kubefs", ".kubefs/audit", ".kubefs/errors", ".kubefs/version", "etc", "etc/default",
                             "etc/default/kubelet", "etc/default/grub", "home", "home/alice",
                             "home/alice/notes.txt"}
 
@@ -145,12 +160,26 @@ def test_big_directory(mount, tree):
 def test_ls_lR_matches_the_source(mount, tree):
     populate(tree)
     m = mount(tree, "--all")
+
     def listing(top):
-        return subprocess.run(["ls", "-lRn", "--time-style=+%s"], cwd=top, capture_output=True,
-                              check=True, text=True).stdout.replace("rw", "r-").replace("-w", "--")
-    got = "\n".join(l for l in listing(m.mnt).splitlines() if ".kubefs" not in l and not l.startswith("total"))
-    want = "\n".join(l for l in listing(tree).splitlines() if not l.startswith("total"))
-    assert got == want
+        """ls -lRn, write bits dropped, only entries that exist in ROOT (not sidecars)."""
+        out, cur = [], "."
+        text = subprocess.run(["ls", "-lRn", "--time-style=+%s"], cwd=top, capture_output=True,
+                              check=True, text=True).stdout
+        for line in text.splitlines():
+            if line.startswith("total") or not line:
+                continue
+            if line.endswith(":") and line.startswith("."):
+                cur = line[:-1]
+            else:
+                name = line.split(" -> ")[0].split()[-1]
+                if not os.path.lexists(os.path.join(tree, cur, name)):
+                    continue
+                mode, rest = line.split(" ", 1)
+                line = mode.replace("w", "-") + " " + rest
+            out.append(line)
+        return out
+    assert listing(m.mnt) == listing(tree)
 
 
 def test_audit_report(mount, tree):
