@@ -87,46 +87,13 @@ out:
         return r < 0 ? r : n;
 }
 
-static int kcx509_print(X509 *x, void *arg)
+static void kcx509_summary(X509 *x, char *buf, size_t size)
 {
-        struct kfs_buf *out = arg;
-        BIO *mem = BIO_new(BIO_s_mem());
-        char *text;
-        long n;
-
-        if (!mem)
-                return -ENOMEM;
-        if (X509_print_ex(mem, x, XN_FLAG_ONELINE, 0) <= 0) {
-                BIO_free(mem);
-                return -ENOMEM;
-        }
-        n = BIO_get_mem_data(mem, &text);
-        kfs_buf_addn(out, text, (size_t) n);
-        BIO_free(mem);
-        return out->err;
-}
-
-int kfs_kcx509_text(const void *data, size_t len, struct kfs_buf *out, char *err, size_t errsize)
-{
-        return kcx509_each(data, len, kcx509_print, out, err, errsize);
-}
-
-struct kcx509_first {
-        char cn[256];
-        char not_after[32];
-        bool done;
-};
-
-static int kcx509_note(X509 *x, void *arg)
-{
-        struct kcx509_first *f = arg;
         const X509_NAME *name = X509_get_subject_name(x);
         int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+        char cn[256] = "", not_after[32] = "invalid";
         struct tm tm;
 
-        if (f->done)
-                return 0;
-        f->done = true;
         if (i >= 0) {
                 unsigned char *utf8 = NULL;
                 int n = ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i)));
@@ -135,33 +102,71 @@ static int kcx509_note(X509 *x, void *arg)
                         size_t k = 0;
 
                         /* the table cell stays one cell of one line */
-                        for (int j = 0; j < n && k + 1 < sizeof(f->cn); j++)
-                                f->cn[k++] = utf8[j] < 0x20 || utf8[j] == 0x7f ? '?' : (char) utf8[j];
-                        f->cn[k] = '\0';
+                        for (int j = 0; j < n && k + 1 < sizeof(cn); j++)
+                                cn[k++] = utf8[j] < 0x20 || utf8[j] == 0x7f ? '?' : (char) utf8[j];
+                        cn[k] = '\0';
                 }
                 OPENSSL_free(utf8);
         }
         if (ASN1_TIME_to_tm(X509_get0_notAfter(x), &tm))
-                strftime(f->not_after, sizeof(f->not_after), "%Y-%m-%dT%H:%M:%SZ", &tm);
+                strftime(not_after, sizeof(not_after), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (cn[0])
+                snprintf(buf, size, "CN=%s, expires %s", cn, not_after);
         else
-                snprintf(f->not_after, sizeof(f->not_after), "invalid");
+                snprintf(buf, size, "no CN, expires %s", not_after);
+}
+
+struct kcx509_acc {
+        struct kfs_kcx509_info *info;
+        BIO *text;
+};
+
+static int kcx509_add(X509 *x, void *arg)
+{
+        struct kcx509_acc *a = arg;
+
+        if (a->info->n++ == 0)
+                kcx509_summary(x, a->info->summary, sizeof(a->info->summary));
+        return X509_print_ex(a->text, x, XN_FLAG_ONELINE, 0) > 0 ? 0 : -ENOMEM;
+}
+
+int kfs_kcx509_describe(const void *data, size_t len, struct kfs_kcx509_info *ret)
+{
+        struct kcx509_acc a = { .info = ret };
+        char *text;
+        long n;
+        int r;
+
+        *ret = (struct kfs_kcx509_info) { 0 };
+        a.text = BIO_new(BIO_s_mem());
+        if (!a.text)
+                return -ENOMEM;
+        r = kcx509_each(data, len, kcx509_add, &a, ret->err, sizeof(ret->err));
+        if (r == -ENOMEM) {
+                BIO_free(a.text);
+                return r;
+        }
+        n = BIO_get_mem_data(a.text, &text);
+        ret->text = malloc((size_t) n + 1);
+        if (!ret->text) {
+                BIO_free(a.text);
+                return -ENOMEM;
+        }
+        memcpy(ret->text, text, (size_t) n);
+        ret->text[n] = '\0';
+        ret->text_len = (size_t) n;
+        BIO_free(a.text);
+        if (r < 0)
+                ret->n = r;
+        else if (ret->n > 1) {
+                size_t l = strlen(ret->summary);
+                snprintf(ret->summary + l, sizeof(ret->summary) - l, "; +%d more", ret->n - 1);
+        }
         return 0;
 }
 
-int kfs_kcx509_summary(const void *data, size_t len, char *buf, size_t size, char *err, size_t errsize)
+void kfs_kcx509_release(struct kfs_kcx509_info *info)
 {
-        struct kcx509_first f = { .cn = "" };
-        int n = kcx509_each(data, len, kcx509_note, &f, err, errsize);
-
-        if (n < 0)
-                return n;
-        if (f.cn[0])
-                snprintf(buf, size, "CN=%s, expires %s", f.cn, f.not_after);
-        else
-                snprintf(buf, size, "no CN, expires %s", f.not_after);
-        if (n > 1) {
-                size_t l = strlen(buf);
-                snprintf(buf + l, size - l, "; +%d more", n - 1);
-        }
-        return n;
+        free(info->text);
+        info->text = NULL;
 }

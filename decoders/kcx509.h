@@ -12,13 +12,18 @@
 
 #include "buf.h"
 
-/* Each certificate as `openssl x509 -noout -text` prints it (OpenSSL 3.0),
- * in order. Returns how many, or -EINVAL with a reason in err[] when the
- * blob holds none or a broken one (certificates before it are printed). */
-int kfs_kcx509_text(const void *data, size_t len, struct kfs_buf *out, char *err, size_t errsize);
+/* What the kubeconfig views show of one blob. */
+struct kfs_kcx509_info {
+        const void *data;       /* the caller's: which blob this describes */
+        size_t len;
+        int n;                  /* certificates read; -EINVAL when the blob is broken or has none */
+        char summary[320];      /* "CN=NAME, expires 2026-01-01T00:00:00Z" of the first, "; +N more" */
+        char *text;             /* each certificate as `openssl x509 -noout -text` prints it (OpenSSL
+                                 * 3.0), in order, also those before a broken one; malloc'd */
+        size_t text_len;
+        char err[256];          /* why n < 0 */
+};
 
-/*
- * "CN=NAME, expires 2026-01-01T00:00:00Z" for the first certificate, with
- * "; +N more" when there are more. Returns the number of certificates, or -EINVAL with a reason in err[].
- */
-int kfs_kcx509_summary(const void *data, size_t len, char *buf, size_t size, char *err, size_t errsize);
+/* Reads every certificate of the blob once. Returns 0 (see info->n), or -ENOMEM. */
+int kfs_kcx509_describe(const void *data, size_t len, struct kfs_kcx509_info *ret);
+void kfs_kcx509_release(struct kfs_kcx509_info *info);

@@ -51,6 +51,8 @@
 #define KC_MAX_DECODED (64u << 20)
 /* Distinct certificate files one kubeconfig may point at. */
 #define KC_MAX_FILES 256
+/* Distinct certificate blobs decoded per kubeconfig. */
+#define KC_MAX_CERTS 4096
 
 /* ---- the model: k8s.io/client-go/tools/clientcmd/api/v1 ---- */
 
@@ -980,6 +982,13 @@ struct kc_file {
         int err;                /* -errno from reading it */
 };
 
+/* Where a cluster's CA or a user's certificate comes from. */
+struct kc_source {
+        bool set;               /* -data or a path is given */
+        int file;               /* index in files: the path, where no -data overrides it; or -1 */
+        int cert;               /* index in certs: the blob, decoded; or -1 */
+};
+
 struct kc_doc {
         struct kfs_ydoc *ydoc;
         struct kc_config raw;           /* as written: for the certificates and the tables */
@@ -987,6 +996,12 @@ struct kc_doc {
         char error[512];                /* why kubectl refuses the file, or "" */
         struct kc_file *files;
         size_t n_files;
+        /* each distinct certificate blob read once: OpenSSL's parsing is
+         * what costs, and .clusters, .users and .txt all show it */
+        struct kfs_kcx509_info *certs;
+        size_t n_certs;
+        struct kc_source *cluster_ca;   /* per raw.clusters element */
+        struct kc_source *user_cert;    /* per raw.users element */
 };
 
 static void kubeconfig_free(void *p)
@@ -1002,41 +1017,82 @@ static void kubeconfig_free(void *p)
                 free(d->files[i].data);
         }
         free(d->files);
+        for (size_t i = 0; i < d->n_certs; i++)
+                kfs_kcx509_release(&d->certs[i]);
+        free(d->certs);
+        free(d->cluster_ca);
+        free(d->user_cert);
         kfs_ydoc_free(d->ydoc);
         free(d);
 }
 
-/* Reads a referenced file once; the entry, or NULL when out of room. */
-static const struct kc_file *kc_file(struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_str *path)
+/* Reads a referenced file once: its index in d->files, -1 past
+ * KC_MAX_FILES, or -ENOMEM. */
+static int kc_file(struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_str *path)
 {
-        char *p = strndup(path->s, path->n), *rel;
+        char *p = strndup(path->s, path->n), *rel = p ? kfs_ctx_resolve(ctx, p) : NULL;
         struct kc_file *f;
 
-        if (!p)
-                return NULL;
-        rel = kfs_ctx_resolve(ctx, p);
         if (!rel) {
                 free(p);
-                return NULL;
+                return -ENOMEM;
         }
         for (size_t i = 0; i < d->n_files; i++) {
                 if (strcmp(d->files[i].path, rel) == 0) {
                         free(p);
                         free(rel);
-                        return &d->files[i];
+                        return (int) i;
                 }
         }
         if (d->n_files == KC_MAX_FILES || !(f = realloc(d->files, (d->n_files + 1) * sizeof(*f)))) {
                 free(p);
                 free(rel);
-                return NULL;
+                return d->n_files == KC_MAX_FILES ? -1 : -ENOMEM;
         }
         d->files = f;
-        f = &d->files[d->n_files++];
+        f = &d->files[d->n_files];
         *f = (struct kc_file) { .path = rel };
         f->err = kfs_ctx_read(ctx, p, &f->data, &f->len);
         free(p);
-        return f;
+        return (int) d->n_files++;
+}
+
+/* Decodes a blob once: its index in d->certs, -1 past KC_MAX_CERTS, or -ENOMEM. */
+static int kc_cert(struct kc_doc *d, const void *data, size_t len)
+{
+        struct kfs_kcx509_info *c;
+        int r;
+
+        for (size_t i = 0; i < d->n_certs; i++)
+                if (d->certs[i].len == len && memcmp(d->certs[i].data, data, len) == 0)
+                        return (int) i;
+        if (d->n_certs == KC_MAX_CERTS)
+                return -1;
+        c = realloc(d->certs, (d->n_certs + 1) * sizeof(*c));
+        if (!c)
+                return -ENOMEM;
+        d->certs = c;
+        r = kfs_kcx509_describe(data, len, &d->certs[d->n_certs]);
+        if (r < 0)
+                return r;
+        d->certs[d->n_certs].data = data;
+        d->certs[d->n_certs].len = len;
+        return (int) d->n_certs++;
+}
+
+/* The certificate source of a cluster or user: -data wins over the path, as in kubectl. */
+static int kc_source(struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_bytes *data,
+                     const struct kc_str *path, struct kc_source *src)
+{
+        const struct kc_file *f;
+
+        *src = (struct kc_source) { data->len || path->n, -1, -1 };
+        if (data->len)
+                src->cert = kc_cert(d, data->data, data->len);
+        else if (path->n && (src->file = kc_file(d, ctx, path)) >= 0 &&
+                 (f = &d->files[src->file])->err == 0)
+                src->cert = kc_cert(d, f->data, f->len);
+        return src->file < -1 ? src->file : src->cert < -1 ? src->cert : 0;
 }
 
 static int kubeconfig_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **ret_doc)
@@ -1058,22 +1114,25 @@ static int kubeconfig_parse(const char *data, size_t len, struct kfs_ctx *ctx, v
                 r = kfs_yredact(d->ydoc);
         if (r == 0)
                 r = kc_load(d->ydoc, &d->red, NULL, 0);
+        if (r == 0) {
+                d->cluster_ca = calloc(d->raw.clusters.n + 1, sizeof(*d->cluster_ca));
+                d->user_cert = calloc(d->raw.users.n + 1, sizeof(*d->user_cert));
+                if (!d->cluster_ca || !d->user_cert)
+                        r = -ENOMEM;
+        }
+        for (size_t i = 0; r == 0 && i < d->raw.clusters.n; i++) {
+                const struct kc_cluster *c = &((struct kc_named_cluster *) d->raw.clusters.v)[i].cluster;
+
+                r = kc_source(d, ctx, &c->certificate_authority_data, &c->certificate_authority, &d->cluster_ca[i]);
+        }
+        for (size_t i = 0; r == 0 && i < d->raw.users.n; i++) {
+                const struct kc_user *u = &((struct kc_named_user *) d->raw.users.v)[i].user;
+
+                r = kc_source(d, ctx, &u->client_certificate_data, &u->client_certificate, &d->user_cert[i]);
+        }
         if (r < 0) {
                 kubeconfig_free(d);
                 return r;
-        }
-        /* the certificate files, where no -data overrides them (kubectl: -data wins) */
-        for (size_t i = 0; i < d->raw.clusters.n; i++) {
-                const struct kc_cluster *c = &((struct kc_named_cluster *) d->raw.clusters.v)[i].cluster;
-
-                if (!c->certificate_authority_data.len && c->certificate_authority.n)
-                        kc_file(d, ctx, &c->certificate_authority);
-        }
-        for (size_t i = 0; i < d->raw.users.n; i++) {
-                const struct kc_user *u = &((struct kc_named_user *) d->raw.users.v)[i].user;
-
-                if (!u->client_certificate_data.len && u->client_certificate.n)
-                        kc_file(d, ctx, &u->client_certificate);
         }
         *ret_doc = d;
         return 0;
@@ -1306,48 +1365,51 @@ static int kubeconfig_render_yaml(const void *doc, struct kfs_ctx *ctx, struct k
 
 /* ---- .clusters, .users, .txt ---- */
 
-static const struct kc_file *kc_find_file(const struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_str *path)
-{
-        char *p = strndup(path->s, path->n), *rel = p ? kfs_ctx_resolve(ctx, p) : NULL;
-        const struct kc_file *f = NULL;
-
-        for (size_t i = 0; rel && i < d->n_files; i++)
-                if (strcmp(d->files[i].path, rel) == 0)
-                        f = &d->files[i];
-        free(p);
-        free(rel);
-        return f;
-}
-
 static const char *kc_errno(int err)
 {
         return err == -EFBIG ? "too big" : err == -EINVAL ? "not a regular file" : strerror(-err);
 }
 
-/* "embedded (CN=x, expires t)" / "/path (CN=x, expires t)" / "/path (error: ...)" */
-static void kc_cert_cell(const struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_bytes *data,
-                         const struct kc_str *path, struct kfs_buf *b)
+/* What a source holds, or why it holds nothing: NULL with *ret_why. */
+static const struct kfs_kcx509_info *kc_source_cert(const struct kc_doc *d, const struct kc_source *src,
+                                                   const char **ret_why)
 {
-        char summary[512], err[256];
-        const struct kc_file *f;
+        const struct kfs_kcx509_info *c = src->cert >= 0 ? &d->certs[src->cert] : NULL;
 
-        if (data->len) {
-                if (kfs_kcx509_summary(data->data, data->len, summary, sizeof(summary), err, sizeof(err)) < 0)
-                        kfs_buf_addf(b, "embedded (error: %s)", err);
-                else
-                        kfs_buf_addf(b, "embedded (%s)", summary);
+        *ret_why = NULL;
+        if (src->file >= 0 && d->files[src->file].err < 0)
+                *ret_why = kc_errno(d->files[src->file].err);
+        else if (!c)
+                *ret_why = "too many certificate files to show";
+        else if (c->n < 0)
+                *ret_why = c->err;
+        return c;
+}
+
+/* "embedded (CN=x, expires t)" / "/path (CN=x, expires t)" / "/path (error: ...)" */
+static void kc_cert_cell(const struct kc_doc *d, const struct kc_source *src, struct kfs_buf *b)
+{
+        const char *why;
+        const struct kfs_kcx509_info *c = kc_source_cert(d, src, &why);
+
+        if (!src->set) {
+                kfs_buf_add(b, "<none>");
                 return;
         }
-        f = kc_find_file(d, ctx, path);
-        kfs_buf_addf(b, "/%s (", f ? f->path : "?");
-        if (!f)
-                kfs_buf_add(b, "error: not read)");
-        else if (f->err < 0)
-                kfs_buf_addf(b, "error: %s)", kc_errno(f->err));
-        else if (kfs_kcx509_summary(f->data, f->len, summary, sizeof(summary), err, sizeof(err)) < 0)
-                kfs_buf_addf(b, "error: %s)", err);
+        if (src->file >= 0)
+                kfs_buf_addf(b, "/%s (", d->files[src->file].path);
         else
-                kfs_buf_addf(b, "%s)", summary);
+                kfs_buf_add(b, src->cert >= 0 ? "embedded (" : "(");
+        if (why)
+                kfs_buf_addf(b, "error: %s)", why);
+        else
+                kfs_buf_addf(b, "%s)", c->summary);
+}
+
+/* Which element of a raw list a sorted pointer is. */
+static size_t kc_index(const struct kc_list *l, const void *elem, size_t size)
+{
+        return (size_t) ((const char *) elem - (const char *) l->v) / size;
 }
 
 static int kc_table(struct kfs_buf *text, struct kfs_buf *out)
@@ -1382,10 +1444,7 @@ static int kubeconfig_render_clusters(const void *doc, struct kfs_ctx *ctx, stru
                 kfs_buf_addc(&text, '\t');
                 kc_add_cell(&text, &c->server);
                 kfs_buf_addc(&text, '\t');
-                if (c->certificate_authority_data.len || c->certificate_authority.n)
-                        kc_cert_cell(d, ctx, &c->certificate_authority_data, &c->certificate_authority, &text);
-                else
-                        kfs_buf_add(&text, "<none>");
+                kc_cert_cell(d, &d->cluster_ca[kc_index(&d->raw.clusters, nc, sizeof(*nc))], &text);
                 kfs_buf_add(&text, c->insecure_skip_tls_verify ? "\tinsecure-skip-tls-verify" : "\tverify");
                 if (c->tls_server_name.n) {
                         kfs_buf_add(&text, " tls-server-name=");
@@ -1398,14 +1457,15 @@ static int kubeconfig_render_clusters(const void *doc, struct kfs_ctx *ctx, stru
 }
 
 /* One user's ways to authenticate, never their secrets. */
-static void kc_auth_cell(const struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_user *u, struct kfs_buf *b)
+static void kc_auth_cell(const struct kc_doc *d, const struct kc_source *cert, const struct kc_user *u,
+                         struct kfs_buf *b)
 {
         size_t start = b->len;
 
 #define KC_NEXT() do { if (b->len > start) kfs_buf_add(b, "; "); } while (0)
         if (u->client_certificate_data.len || u->client_certificate.n) {
                 kfs_buf_add(b, "client-certificate ");
-                kc_cert_cell(d, ctx, &u->client_certificate_data, &u->client_certificate, b);
+                kc_cert_cell(d, cert, b);
         }
         if (u->token.n) {
                 KC_NEXT();
@@ -1469,7 +1529,7 @@ static int kubeconfig_render_users(const void *doc, struct kfs_ctx *ctx, struct 
 
                 kc_add_cell(&text, &nu->name);
                 kfs_buf_addc(&text, '\t');
-                kc_auth_cell(d, ctx, &nu->user, &text);
+                kc_auth_cell(d, &d->user_cert[kc_index(&d->raw.users, nu, sizeof(*nu))], &nu->user, &text);
                 kfs_buf_addc(&text, '\n');
         }
         free(v);
@@ -1477,38 +1537,26 @@ static int kubeconfig_render_users(const void *doc, struct kfs_ctx *ctx, struct 
 }
 
 /* One source of certificates under its header: "# users[NAME].client-certificate-data". */
-static void kc_txt_section(const struct kc_doc *d, struct kfs_ctx *ctx, const char *list, const struct kc_str *name,
-                           const char *field, const struct kc_bytes *data, const struct kc_str *path,
-                           struct kfs_buf *out)
+static void kc_txt_section(const struct kc_doc *d, const char *list, const struct kc_str *name,
+                           const char *field, const struct kc_source *src, struct kfs_buf *out)
 {
-        char err[256];
-        const struct kc_file *f = NULL;
-        const void *blob;
-        size_t len;
+        const char *why;
+        const struct kfs_kcx509_info *c = kc_source_cert(d, src, &why);
 
-        if (!data->len && !path->n)
+        if (!src->set)
                 return;
         if (out->len)
                 kfs_buf_addc(out, '\n');
         kfs_buf_addf(out, "# %s[", list);
         kc_add_cell(out, name);
-        kfs_buf_addf(out, "].%s%s", field, data->len ? "-data" : "");
-        if (data->len) {
-                blob = data->data;
-                len = data->len;
-                kfs_buf_addc(out, '\n');
-        } else {
-                f = kc_find_file(d, ctx, path);
-                kfs_buf_addf(out, " (/%s)\n", f ? f->path : "?");
-                if (!f || f->err < 0) {
-                        kfs_buf_addf(out, "error: %s\n", f ? kc_errno(f->err) : "not read");
-                        return;
-                }
-                blob = f->data;
-                len = f->len;
-        }
-        if (kfs_kcx509_text(blob, len, out, err, sizeof(err)) < 0 && !out->err)
-                kfs_buf_addf(out, "error: %s\n", err);
+        if (src->file >= 0)
+                kfs_buf_addf(out, "].%s (/%s)\n", field, d->files[src->file].path);
+        else
+                kfs_buf_addf(out, "].%s%s\n", field, src->cert >= 0 ? "-data" : "");
+        if (c)
+                kfs_buf_addn(out, c->text, c->text_len);
+        if (why)
+                kfs_buf_addf(out, "error: %s\n", why);
 }
 
 static int kubeconfig_render_txt(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
@@ -1525,14 +1573,14 @@ static int kubeconfig_render_txt(const void *doc, struct kfs_ctx *ctx, struct kf
         for (size_t i = 0; i < d->raw.clusters.n && !out->err; i++) {
                 const struct kc_named_cluster *c = cl[i];
 
-                kc_txt_section(d, ctx, "clusters", &c->name, "certificate-authority",
-                               &c->cluster.certificate_authority_data, &c->cluster.certificate_authority, out);
+                kc_txt_section(d, "clusters", &c->name, "certificate-authority",
+                               &d->cluster_ca[kc_index(&d->raw.clusters, c, sizeof(*c))], out);
         }
         for (size_t i = 0; i < d->raw.users.n && !out->err; i++) {
                 const struct kc_named_user *u = us[i];
 
-                kc_txt_section(d, ctx, "users", &u->name, "client-certificate",
-                               &u->user.client_certificate_data, &u->user.client_certificate, out);
+                kc_txt_section(d, "users", &u->name, "client-certificate",
+                               &d->user_cert[kc_index(&d->raw.users, u, sizeof(*u))], out);
         }
         free(cl);
         free(us);
