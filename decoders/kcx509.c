@@ -152,7 +152,8 @@ int kfs_kcx509_describe(const void *data, size_t len, struct kfs_kcx509_info *re
                 BIO_free(a.text);
                 return -ENOMEM;
         }
-        memcpy(ret->text, text, (size_t) n);
+        if (n > 0)
+                memcpy(ret->text, text, (size_t) n);
         ret->text[n] = '\0';
         ret->text_len = (size_t) n;
         BIO_free(a.text);

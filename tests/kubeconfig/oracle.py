@@ -65,7 +65,11 @@ def kubefs(root, path, view, decoder=True):
     args = [KUBEFS, "decode", "--root", root, "--view", view]
     if decoder:
         args += ["--decoder", "kubeconfig"]
-    return run(args + [path])
+    p = run(args + [path])
+    # a sanitizer build reports here
+    if b"runtime error" in p.stderr or b"Sanitizer" in p.stderr:
+        fail(f"{path} .{view}", "sanitizer: " + p.stderr.decode(errors="replace")[-2000:])
+    return p
 
 
 def kubectl(args, path):
