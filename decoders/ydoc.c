@@ -822,7 +822,8 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
         plain[k] = '\0';
         if (ykind_go_int(plain))
                 return KFS_YINT;
-        if (ykind_yaml_float(plain))
+        /* strconv.ParseFloat must succeed too: out of range (1e400) is a string */
+        if (ykind_yaml_float(plain) && isfinite(strtod(plain, NULL)))
                 return KFS_YFLOAT;
         return KFS_YSTR;
 }
