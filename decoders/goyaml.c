@@ -312,14 +312,6 @@ out:
 
 /* ---- go-yaml v2 resolve(): what a plain scalar would read back as ---- */
 
-static bool in_set(const char *s, const char *const *set)
-{
-        for (; *set; set++)
-                if (strcmp(s, *set) == 0)
-                        return true;
-        return false;
-}
-
 static bool all_digits(const char *s, size_t n)
 {
         for (size_t i = 0; i < n; i++)
@@ -413,140 +405,16 @@ static bool goyaml_base60(const char *s)
         return groups > 0 && *p == '\0';
 }
 
-/* regexp ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
-static bool goyaml_float_syntax(const char *s)
-{
-        const char *p = s;
-        size_t d;
-
-        if (*p == '+' || *p == '-')
-                p++;
-        if (*p == '.') {
-                if (!(d = strspn(p + 1, "0123456789")))
-                        return false;
-                p += 1 + d;
-        } else {
-                if (!(d = strspn(p, "0123456789")))
-                        return false;
-                p += d;
-                if (*p == '.')
-                        p += 1 + strspn(p + 1, "0123456789");
-        }
-        if (*p == 'e' || *p == 'E') {
-                p++;
-                if (*p == '+' || *p == '-')
-                        p++;
-                if (!(d = strspn(p, "0123456789")))
-                        return false;
-                p += d;
-        }
-        return *p == '\0';
-}
-
-/*
- * A Go integer literal as strconv.ParseInt/ParseUint(s, 0, 64) read it:
- * optional sign, 0x/0o/0b prefixes, a leading 0 for octal. Reports whether
- * the syntax is right and whether the value fits int64 and uint64.
- */
-struct goint {
-        bool syntax, sign, negative, fits_int64, fits_uint64;
-        long double value;      /* approximate, for numbers too big for 64 bits */
-};
-
-static struct goint goyaml_int(const char *s)
-{
-        struct goint g = { 0 };
-        const char *p = s, *digits;
-        unsigned base = 10;
-        uint64_t v = 0;
-        bool overflow = false;
-
-        if (*p == '+' || *p == '-') {
-                g.sign = true;
-                g.negative = *p == '-';
-                p++;
-        }
-        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-                base = 16, p += 2;
-        else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
-                base = 8, p += 2;
-        else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
-                base = 2, p += 2;
-        else if (p[0] == '0' && p[1])
-                base = 8, p += 1;
-        digits = p;
-        for (; *p; p++) {
-                unsigned d;
-
-                if (*p >= '0' && *p <= '9')
-                        d = (unsigned) (*p - '0');
-                else if (*p >= 'a' && *p <= 'f')
-                        d = (unsigned) (*p - 'a' + 10);
-                else if (*p >= 'A' && *p <= 'F')
-                        d = (unsigned) (*p - 'A' + 10);
-                else
-                        return g;
-                if (d >= base)
-                        return g;
-                if (v > (UINT64_MAX - d) / base)
-                        overflow = true;
-                v = v * base + d;
-                g.value = g.value * base + d;
-        }
-        if (p == digits && !(base == 8 && digits == s + g.sign + 1))
-                return g;
-        g.syntax = true;
-        if (g.negative)
-                g.value = -g.value;
-        g.fits_uint64 = !overflow && !g.sign;
-        g.fits_int64 = !overflow && (g.negative ? v <= (uint64_t) INT64_MAX + 1 : v <= INT64_MAX);
-        return g;
-}
-
-/* strconv.ParseFloat(s, 64) succeeds: the syntax above and a finite value. */
-static bool goyaml_float_ok(const char *s)
-{
-        return goyaml_float_syntax(s) && isfinite(strtod(s, NULL));
-}
-
 bool kfs_goyaml_plain_ok(const char *s, size_t n)
 {
-        static const char *const words[] = {
-                "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON",
-                "n", "N", "no", "No", "NO", "false", "False", "FALSE", "off", "Off", "OFF",
-                "", "~", "null", "Null", "NULL", ".nan", ".NaN", ".NAN",
-                ".inf", ".Inf", ".INF", "+.inf", "+.Inf", "+.INF", "-.inf", "-.Inf", "-.INF", NULL,
-        };
-        char plain[512];
-        size_t k = 0;
-        struct goint g;
+        struct kfs_ynode node = { .type = KFS_YSCALAR, .style = KFS_YPLAIN, .n = (uint32_t) n, .str = s };
 
         if (memchr(s, '\0', n))
                 return true;            /* nothing below matches a NUL */
-        if (n == 0)
-                return false;           /* null */
-        if (!strchr("+-0123456789yYnNtTfFoO~.", s[0]))
-                return true;            /* resolveTable hint 0: always a string */
-        if (in_set(s, words))
-                return false;
-        if (s[0] == '.')
-                return !goyaml_float_ok(s);
-        if (!strchr("+-0123456789", s[0]))
-                return true;            /* 'M' hint: only the words */
-        if (goyaml_base60(s) || goyaml_timestamp(s))
-                return false;
-        if (n >= sizeof(plain))
-                return !goyaml_float_syntax(s);
-        for (size_t i = 0; i < n; i++)
-                if (s[i] != '_')
-                        plain[k++] = s[i];
-        plain[k] = '\0';
-        g = goyaml_int(plain);
-        if (g.syntax && (g.fits_int64 || g.fits_uint64))
-                return false;
-        /* kubectl 1.32's sigs.k8s.io/yaml (v1.4.0) has no math/big step:
-         * 0x1ffffffffffffffffff is a string */
-        return !goyaml_float_ok(plain);
+        /* what a plain scalar reads back as (resolve()), plus what go-yaml
+         * quotes on the way out only: timestamps and base-60 floats */
+        return kfs_ykind(&node) == KFS_YSTR &&
+               !(strchr("+-0123456789", s[0]) && (goyaml_base60(s) || goyaml_timestamp(s)));
 }
 
 /* ---- numbers as Go prints them ---- */
@@ -632,6 +500,44 @@ static void go_format_g(double v, int bits, char *out, size_t size)
 }
 
 /*
+ * The decimal text of a KFS_YINT scalar without '_' (Go's ParseInt or
+ * ParseUint(s, 0, 64): sign, 0x/0o/0b prefixes, a leading 0 for octal);
+ * false when it needs more than 64 bits, or when `int64_only` and it needs
+ * more than int64.
+ */
+static bool gv_int_text(const char *plain, bool int64_only, char *out, size_t size)
+{
+        const char *p = plain;
+        bool negative = false;
+        unsigned long long v;
+
+        if (*p == '+' || *p == '-')
+                negative = *p++ == '-';
+        errno = 0;
+        /* kfs_ykind() checked the syntax; strtoull() knows 0x and 0 but not 0o and 0b */
+        if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
+                v = strtoull(p + 2, NULL, 2);
+        else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
+                v = strtoull(p + 2, NULL, 8);
+        else
+                v = strtoull(p, NULL, 0);
+        if (errno == ERANGE)
+                return false;
+        if (negative) {
+                if (v > (unsigned long long) INT64_MAX + 1)
+                        return false;
+                snprintf(out, size, "-%llu", v);
+                if (v == 0)
+                        snprintf(out, size, "0");
+        } else {
+                if (int64_only && v > INT64_MAX)
+                        return false;
+                snprintf(out, size, "%llu", v);
+        }
+        return true;
+}
+
+/*
  * A float64 after json.Marshal (shortest 'f', or 'e' outside [1e-6, 1e21))
  * and go-yaml reading that text back: integral text that fits 64 bits is an
  * int, anything else a float printed with %g.
@@ -646,13 +552,8 @@ static int gv_float(double v, char *out, size_t size, char *err, size_t errsize)
                 return -EINVAL;
         }
         go_format_float(v, a != 0 && (a < 1e-6 || a >= 1e21) ? 'e' : 'f', 64, json, sizeof(json));
-        if (!strpbrk(json, ".e")) {
-                struct goint g = goyaml_int(json);
-                if (g.fits_int64 || g.fits_uint64) {
-                        snprintf(out, size, "%s", strcmp(json, "-0") == 0 ? "0" : json);
-                        return 0;
-                }
-        }
+        if (!strpbrk(json, ".e") && gv_int_text(json, false, out, size))
+                return 0;
         go_format_g(strtod(json, NULL), 64, out, size);
         return 0;
 }
@@ -688,23 +589,12 @@ static double yfloat_value(const char *plain)
 static int gv_int(const char *s, char *out, size_t size, char *err, size_t errsize)
 {
         char plain[512];
-        struct goint g;
 
         strip_underscores(s, plain, sizeof(plain));
-        g = goyaml_int(plain);
-        /* long double has a 64-bit mantissa: exact for every 64-bit value */
-        if (g.syntax && g.fits_int64) {
-                snprintf(out, size, "%lld", (long long) g.value);
+        if (gv_int_text(plain, false, out, size))
                 return 0;
-        }
-        if (g.syntax && g.fits_uint64) {
-                snprintf(out, size, "%llu", (unsigned long long) g.value);
-                return 0;
-        }
-        if (goyaml_float_ok(plain))
-                return gv_float(strtod(plain, NULL), out, size, err, errsize);
-        /* math/big: printed in decimal, which go-yaml reads back as a float */
-        return gv_float((double) g.value, out, size, err, errsize);
+        /* kfs_ykind() leaves wider ones to the float reading */
+        return gv_float(strtod(plain, NULL), out, size, err, errsize);
 }
 
 static struct kfs_gv *gv_num(const char *text)
@@ -716,7 +606,6 @@ int kfs_goyaml_key(const struct kfs_ynode *k, char *buf, size_t size, const char
                    char *err, size_t errsize)
 {
         char plain[512];
-        struct goint g;
         double v;
 
         if (k->type != KFS_YSCALAR) {
@@ -733,12 +622,10 @@ int kfs_goyaml_key(const struct kfs_ynode *k, char *buf, size_t size, const char
                 break;
         case KFS_YINT:
                 strip_underscores(k->str, plain, sizeof(plain));
-                g = goyaml_int(plain);
-                if (!g.fits_int64) {
+                if (!gv_int_text(plain, true, buf, size)) {
                         snprintf(err, errsize, "unsupported map key: %s", k->str);
                         return -EINVAL;
                 }
-                snprintf(buf, size, "%lld", (long long) g.value);
                 break;
         case KFS_YFLOAT:
                 strip_underscores(k->str, plain, sizeof(plain));

@@ -304,46 +304,25 @@ static const struct kc_field kc_config_fields[] = {
         { NULL },
 };
 
-static const struct kc_type kc_extension_type = {
-        "NamedExtension", "v1.NamedExtension", sizeof(struct kc_extension), kc_extension_fields,
-        "*[]NamedExtension into *map[string]runtime.Object",
-};
-static const struct kc_type kc_preferences_type = {
-        "Preferences", "v1.Preferences", sizeof(struct kc_preferences), kc_preferences_fields, NULL,
-};
-static const struct kc_type kc_cluster_type = {
-        "Cluster", "v1.Cluster", sizeof(struct kc_cluster), kc_cluster_fields, NULL,
-};
-static const struct kc_type kc_auth_provider_type = {
-        "AuthProviderConfig", "v1.AuthProviderConfig", sizeof(struct kc_auth_provider), kc_auth_provider_fields, NULL,
-};
-static const struct kc_type kc_env_type = {
-        "ExecEnvVar", "v1.ExecEnvVar", sizeof(struct kc_env), kc_env_fields, NULL,
-};
-static const struct kc_type kc_exec_type = {
-        "ExecConfig", "v1.ExecConfig", sizeof(struct kc_exec), kc_exec_fields, NULL,
-};
-static const struct kc_type kc_user_type = {
-        "AuthInfo", "v1.AuthInfo", sizeof(struct kc_user), kc_user_fields, NULL,
-};
-static const struct kc_type kc_context_type = {
-        "Context", "v1.Context", sizeof(struct kc_context), kc_context_fields, NULL,
-};
-static const struct kc_type kc_named_cluster_type = {
-        "NamedCluster", "v1.NamedCluster", sizeof(struct kc_named_cluster), kc_named_cluster_fields,
-        "*[]NamedCluster into *map[string]*api.Cluster",
-};
-static const struct kc_type kc_named_user_type = {
-        "NamedAuthInfo", "v1.NamedAuthInfo", sizeof(struct kc_named_user), kc_named_user_fields,
-        "*[]NamedAuthInfo into *map[string]*api.AuthInfo",
-};
-static const struct kc_type kc_named_context_type = {
-        "NamedContext", "v1.NamedContext", sizeof(struct kc_named_context), kc_named_context_fields,
-        "*[]NamedContext into *map[string]*api.Context",
-};
-static const struct kc_type kc_config_type = {
-        "Config", "v1.Config", sizeof(struct kc_config), kc_config_fields, NULL,
-};
+#define KC_TYPE(var, go, st, fields, conversion) \
+        static const struct kc_type var = { go, "v1." go, sizeof(st), fields, conversion }
+
+KC_TYPE(kc_extension_type, "NamedExtension", struct kc_extension, kc_extension_fields,
+        "*[]NamedExtension into *map[string]runtime.Object");
+KC_TYPE(kc_preferences_type, "Preferences", struct kc_preferences, kc_preferences_fields, NULL);
+KC_TYPE(kc_cluster_type, "Cluster", struct kc_cluster, kc_cluster_fields, NULL);
+KC_TYPE(kc_auth_provider_type, "AuthProviderConfig", struct kc_auth_provider, kc_auth_provider_fields, NULL);
+KC_TYPE(kc_env_type, "ExecEnvVar", struct kc_env, kc_env_fields, NULL);
+KC_TYPE(kc_exec_type, "ExecConfig", struct kc_exec, kc_exec_fields, NULL);
+KC_TYPE(kc_user_type, "AuthInfo", struct kc_user, kc_user_fields, NULL);
+KC_TYPE(kc_context_type, "Context", struct kc_context, kc_context_fields, NULL);
+KC_TYPE(kc_named_cluster_type, "NamedCluster", struct kc_named_cluster, kc_named_cluster_fields,
+        "*[]NamedCluster into *map[string]*api.Cluster");
+KC_TYPE(kc_named_user_type, "NamedAuthInfo", struct kc_named_user, kc_named_user_fields,
+        "*[]NamedAuthInfo into *map[string]*api.AuthInfo");
+KC_TYPE(kc_named_context_type, "NamedContext", struct kc_named_context, kc_named_context_fields,
+        "*[]NamedContext into *map[string]*api.Context");
+KC_TYPE(kc_config_type, "Config", struct kc_config, kc_config_fields, NULL);
 
 static inline void *kc_at(void *obj, const struct kc_field *f)
 {
@@ -1412,14 +1391,6 @@ static size_t kc_index(const struct kc_list *l, const void *elem, size_t size)
         return (size_t) ((const char *) elem - (const char *) l->v) / size;
 }
 
-static int kc_table(struct kfs_buf *text, struct kfs_buf *out)
-{
-        int r = text->err ? text->err : kfs_tabwriter(&KFS_TABWRITER_KUBECTL, kfs_buf_str(text), text->len, out);
-
-        kfs_buf_release(text);
-        return r;
-}
-
 /* A cell of a name as written: tabs and newlines would break the table. */
 static void kc_add_cell(struct kfs_buf *b, const struct kc_str *s)
 {
@@ -1427,45 +1398,65 @@ static void kc_add_cell(struct kfs_buf *b, const struct kc_str *s)
                 kfs_buf_addc(b, s->s[i] == '\t' || s->s[i] == '\n' ? ' ' : s->s[i]);
 }
 
-static int kubeconfig_render_clusters(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
+/*
+ * A table of a named list, a row per element sorted by name, aligned as
+ * kubectl aligns: the NAME cell, then what row() writes.
+ */
+static int kc_table(const struct kc_doc *d, const struct kc_list *l, size_t size, const char *header,
+                    void (*row)(const struct kc_doc *d, size_t index, const void *elem, struct kfs_buf *b),
+                    struct kfs_buf *out)
 {
-        const struct kc_doc *d = doc;
         struct kfs_buf text = KFS_BUF_INIT(KFS_MAX_OUTPUT);
-        const void **v = kc_sorted(&d->raw.clusters, sizeof(struct kc_named_cluster));
+        const void **v = kc_sorted(l, size);
+        int r;
 
         if (!v)
                 return -ENOMEM;
-        kfs_buf_add(&text, "NAME\tSERVER\tCA\tTLS\n");
-        for (size_t i = 0; i < d->raw.clusters.n; i++) {
-                const struct kc_named_cluster *nc = v[i];
-                const struct kc_cluster *c = &nc->cluster;
-
-                kc_add_cell(&text, &nc->name);
+        kfs_buf_add(&text, header);
+        for (size_t i = 0; i < l->n; i++) {
+                kc_add_cell(&text, v[i]);       /* named types start with their name */
                 kfs_buf_addc(&text, '\t');
-                kc_add_cell(&text, &c->server);
-                kfs_buf_addc(&text, '\t');
-                kc_cert_cell(d, &d->cluster_ca[kc_index(&d->raw.clusters, nc, sizeof(*nc))], &text);
-                kfs_buf_add(&text, c->insecure_skip_tls_verify ? "\tinsecure-skip-tls-verify" : "\tverify");
-                if (c->tls_server_name.n) {
-                        kfs_buf_add(&text, " tls-server-name=");
-                        kc_add_cell(&text, &c->tls_server_name);
-                }
+                row(d, kc_index(l, v[i], size), v[i], &text);
                 kfs_buf_addc(&text, '\n');
         }
         free(v);
-        return kc_table(&text, out);
+        r = text.err ? text.err : kfs_tabwriter(&KFS_TABWRITER_KUBECTL, kfs_buf_str(&text), text.len, out);
+        kfs_buf_release(&text);
+        return r;
+}
+
+static void kc_cluster_row(const struct kc_doc *d, size_t index, const void *elem, struct kfs_buf *b)
+{
+        const struct kc_cluster *c = &((const struct kc_named_cluster *) elem)->cluster;
+
+        kc_add_cell(b, &c->server);
+        kfs_buf_addc(b, '\t');
+        kc_cert_cell(d, &d->cluster_ca[index], b);
+        kfs_buf_add(b, c->insecure_skip_tls_verify ? "\tinsecure-skip-tls-verify" : "\tverify");
+        if (c->tls_server_name.n) {
+                kfs_buf_add(b, " tls-server-name=");
+                kc_add_cell(b, &c->tls_server_name);
+        }
+}
+
+static int kubeconfig_render_clusters(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
+{
+        const struct kc_doc *d = doc;
+
+        return kc_table(d, &d->raw.clusters, sizeof(struct kc_named_cluster), "NAME\tSERVER\tCA\tTLS\n",
+                        kc_cluster_row, out);
 }
 
 /* One user's ways to authenticate, never their secrets. */
-static void kc_auth_cell(const struct kc_doc *d, const struct kc_source *cert, const struct kc_user *u,
-                         struct kfs_buf *b)
+static void kc_user_row(const struct kc_doc *d, size_t index, const void *elem, struct kfs_buf *b)
 {
+        const struct kc_user *u = &((const struct kc_named_user *) elem)->user;
         size_t start = b->len;
 
 #define KC_NEXT() do { if (b->len > start) kfs_buf_add(b, "; "); } while (0)
         if (u->client_certificate_data.len || u->client_certificate.n) {
                 kfs_buf_add(b, "client-certificate ");
-                kc_cert_cell(d, cert, b);
+                kc_cert_cell(d, &d->user_cert[index], b);
         }
         if (u->token.n) {
                 KC_NEXT();
@@ -1518,22 +1509,8 @@ static void kc_auth_cell(const struct kc_doc *d, const struct kc_source *cert, c
 static int kubeconfig_render_users(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
 {
         const struct kc_doc *d = doc;
-        struct kfs_buf text = KFS_BUF_INIT(KFS_MAX_OUTPUT);
-        const void **v = kc_sorted(&d->raw.users, sizeof(struct kc_named_user));
 
-        if (!v)
-                return -ENOMEM;
-        kfs_buf_add(&text, "NAME\tAUTH\n");
-        for (size_t i = 0; i < d->raw.users.n; i++) {
-                const struct kc_named_user *nu = v[i];
-
-                kc_add_cell(&text, &nu->name);
-                kfs_buf_addc(&text, '\t');
-                kc_auth_cell(d, &d->user_cert[kc_index(&d->raw.users, nu, sizeof(*nu))], &nu->user, &text);
-                kfs_buf_addc(&text, '\n');
-        }
-        free(v);
-        return kc_table(&text, out);
+        return kc_table(d, &d->raw.users, sizeof(struct kc_named_user), "NAME\tAUTH\n", kc_user_row, out);
 }
 
 /* One source of certificates under its header: "# users[NAME].client-certificate-data". */
