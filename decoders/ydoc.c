@@ -807,6 +807,9 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
         if (n->style != KFS_YPLAIN)
                 return KFS_YSTR;
         s = n->str;
+        /* only these start a null, a bool or a number: most scalars stop here */
+        if (!strchr("~nNyYtTfFoO.+-0123456789", s[0]))
+                return KFS_YSTR;
         if (ykind_in(s, nulls))
                 return KFS_YNULL;
         if (ykind_in(s, bools))
