@@ -160,14 +160,7 @@ void kfs_gv_setn(struct kfs_gv *map, const char *key, size_t keylen, struct kfs_
                 map->failed = true;
                 return;
         }
-        for (size_t i = 0; i < map->n; i++) {
-                k = map->items[2 * i];
-                if (k->n == keylen && memcmp(k->str, key, keylen) == 0) {
-                        kfs_gv_free(map->items[2 * i + 1]);
-                        map->items[2 * i + 1] = value;
-                        return;
-                }
-        }
+        /* a repeated key is kept here and dropped when printing: the last wins */
         k = kfs_gv_strn(key, keylen);
         if (!k || !gv_reserve(map, 2)) {
                 map->failed = true;
@@ -232,82 +225,59 @@ static bool key_letter(uint32_t r)
         return (r >= 'a' && r <= 'z') || (r >= 'A' && r <= 'Z') || (r >= 0xC0 && r != 0xD7 && r != 0xF7);
 }
 
-static bool key_digit(uint32_t r)
+static bool key_digit(char c)
 {
-        return r >= '0' && r <= '9';
+        return c >= '0' && c <= '9';
 }
 
-static uint32_t *key_runes(const char *s, size_t n, size_t *ret_n)
+/* Digits are ASCII, so the digit runs keyList.Less reads are byte runs. */
+int kfs_goyaml_keycmp(const char *a, size_t an, const char *b, size_t bn)
 {
-        uint32_t *r = malloc((n + 1) * sizeof(*r));
-        size_t k = 0;
+        size_t i = 0;           /* the strings are equal before i (bytes, and so runes) */
 
-        if (!r)
-                return NULL;
-        for (size_t i = 0; i < n;)
-                r[k++] = utf8_next((const unsigned char *) s, n, &i);
-        *ret_n = k;
-        return r;
-}
-
-int kfs_goyaml_keycmp(const char *a, size_t an_bytes, const char *b, size_t bn_bytes)
-{
-        size_t la, lb;
-        uint32_t *ar = key_runes(a, an_bytes, &la), *br = key_runes(b, bn_bytes, &lb);
-        int r = 0;
-
-        if (!ar || !br) {
-                /* no memory: bytewise is still a total order */
-                int c = memcmp(a, b, an_bytes < bn_bytes ? an_bytes : bn_bytes);
-                free(ar);
-                free(br);
-                return c ? c : (an_bytes > bn_bytes) - (an_bytes < bn_bytes);
-        }
-        for (size_t i = 0; i < la && i < lb; i++) {
+        while (i < an && i < bn) {
+                size_t ia = i, ib = i, ai, bi;
+                uint32_t ra = utf8_next((const unsigned char *) a, an, &ia);
+                uint32_t rb = utf8_next((const unsigned char *) b, bn, &ib);
                 bool al, bl;
-                size_t ai, bi;
-                uint64_t an = 0, bn = 0;
+                uint64_t na = 0, nb = 0;
 
-                if (ar[i] == br[i])
-                        continue;
-                al = key_letter(ar[i]);
-                bl = key_letter(br[i]);
-                if (al && bl) {
-                        r = ar[i] < br[i] ? -1 : 1;
-                        goto out;
+                if (ra == rb) {
+                        /* invalid bytes all read as U+FFFD: order them bytewise */
+                        int c = memcmp(a + i, b + i, (ia < ib ? ia : ib) - i);
+
+                        if (c == 0 && ia == ib) {
+                                i = ia;
+                                continue;
+                        }
+                        return c ? c : ia < ib ? -1 : 1;
                 }
-                if (al || bl) {
-                        r = bl ? -1 : 1;
-                        goto out;
-                }
-                if (ar[i] == '0' || br[i] == '0') {
-                        for (size_t j = i; j-- > 0 && key_digit(ar[j]);) {
-                                if (ar[j] != '0') {
-                                        an = bn = 1;
+                al = key_letter(ra);
+                bl = key_letter(rb);
+                if (al && bl)
+                        return ra < rb ? -1 : 1;
+                if (al || bl)
+                        return bl ? -1 : 1;
+                if (ra == '0' || rb == '0') {
+                        for (size_t j = i; j-- > 0 && key_digit(a[j]);) {
+                                if (a[j] != '0') {
+                                        na = nb = 1;
                                         break;
                                 }
                         }
                 }
-                for (ai = i; ai < la && key_digit(ar[ai]); ai++)
-                        an = an * 10 + (ar[ai] - '0');
-                for (bi = i; bi < lb && key_digit(br[bi]); bi++)
-                        bn = bn * 10 + (br[bi] - '0');
-                if (an != bn) {
-                        r = (int64_t) an < (int64_t) bn ? -1 : 1;
-                        goto out;
-                }
-                if (ai != bi) {
-                        r = ai < bi ? -1 : 1;
-                        goto out;
-                }
-                r = ar[i] < br[i] ? -1 : 1;
-                goto out;
+                for (ai = i; ai < an && key_digit(a[ai]); ai++)
+                        na = na * 10 + (uint64_t) (a[ai] - '0');
+                for (bi = i; bi < bn && key_digit(b[bi]); bi++)
+                        nb = nb * 10 + (uint64_t) (b[bi] - '0');
+                if (na != nb)
+                        return (int64_t) na < (int64_t) nb ? -1 : 1;
+                if (ai != bi)
+                        return ai < bi ? -1 : 1;
+                return ra < rb ? -1 : 1;
         }
-        r = (la > lb) - (la < lb);
-out:
-        free(ar);
-        free(br);
-        return r;
+        /* one is a prefix of the other: the shorter first */
+        return (an > i) - (bn > i);
 }
 
 /* ---- go-yaml v2 resolve(): what a plain scalar would read back as ---- */
@@ -852,22 +822,18 @@ static int emit_string(struct emit *e, const char *s, size_t n)
         return emit_scalar(e, s, n, style);
 }
 
-/* Insertion sort by key: qsort's comparator has no context argument and
- * the library keeps no global state. Maps here are small. */
-static void emit_sort(struct kfs_gv *const *items, size_t *idx, size_t n)
-{
-        for (size_t i = 1; i < n; i++) {
-                size_t x = idx[i], j = i;
+/* A map entry to print, with its position: of equal keys the last wins. */
+struct emit_pair {
+        const struct kfs_gv *key, *value;
+        size_t pos;
+};
 
-                while (j > 0) {
-                        const struct kfs_gv *kp = items[2 * idx[j - 1]], *kx = items[2 * x];
-                        if (kfs_goyaml_keycmp(kp->str, kp->n, kx->str, kx->n) <= 0)
-                                break;
-                        idx[j] = idx[j - 1];
-                        j--;
-                }
-                idx[j] = x;
-        }
+static int emit_pair_cmp(const void *a, const void *b)
+{
+        const struct emit_pair *x = a, *y = b;
+        int c = kfs_goyaml_keycmp(x->key->str, x->key->n, y->key->str, y->key->n);
+
+        return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
 static int emit_value(struct emit *e, const struct kfs_gv *v)
@@ -897,26 +863,28 @@ static int emit_value(struct emit *e, const struct kfs_gv *v)
                 yaml_sequence_end_event_initialize(&ev);
                 return yaml_emitter_emit(&e->emitter, &ev) ? 0 : -EIO;
         case KFS_GV_MAP: {
-                size_t *idx = malloc((v->n ? v->n : 1) * sizeof(*idx));
+                struct emit_pair *pairs = malloc((v->n ? v->n : 1) * sizeof(*pairs));
 
-                if (!idx)
+                if (!pairs)
                         return -ENOMEM;
                 for (size_t i = 0; i < v->n; i++)
-                        idx[i] = i;
-                emit_sort(v->items, idx, v->n);
+                        pairs[i] = (struct emit_pair) { v->items[2 * i], v->items[2 * i + 1], i };
+                qsort(pairs, v->n, sizeof(*pairs), emit_pair_cmp);
                 if (!yaml_mapping_start_event_initialize(&ev, NULL, NULL, 1, YAML_BLOCK_MAPPING_STYLE)) {
-                        free(idx);
+                        free(pairs);
                         return -ENOMEM;
                 }
                 r = yaml_emitter_emit(&e->emitter, &ev) ? 0 : -EIO;
                 for (size_t i = 0; i < v->n && r == 0; i++) {
-                        const struct kfs_gv *k = v->items[2 * idx[i]];
+                        const struct kfs_gv *k = pairs[i].key;
 
+                        if (i + 1 < v->n && k->n == pairs[i + 1].key->n && memcmp(k->str, pairs[i + 1].key->str, k->n) == 0)
+                                continue;
                         r = emit_string(e, k->str, k->n);
                         if (r == 0)
-                                r = emit_value(e, v->items[2 * idx[i] + 1]);
+                                r = emit_value(e, pairs[i].value);
                 }
-                free(idx);
+                free(pairs);
                 if (r < 0)
                         return r;
                 yaml_mapping_end_event_initialize(&ev);

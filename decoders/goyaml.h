@@ -53,7 +53,7 @@ struct kfs_gv *kfs_gv_str(const char *s);
 /* Appends `item` to a sequence (ownership taken; NULL marks the sequence failed). */
 void kfs_gv_append(struct kfs_gv *seq, struct kfs_gv *item);
 /* Adds key/value to a map (value ownership taken; NULL marks the map failed).
- * Keys are unique: a key already present gets the new value. */
+ * When a key is given again, the last value is the one printed (a Go map's). */
 void kfs_gv_setn(struct kfs_gv *map, const char *key, size_t keylen, struct kfs_gv *value);
 void kfs_gv_set(struct kfs_gv *map, const char *key, struct kfs_gv *value);
 

@@ -53,6 +53,7 @@
 #define KC_MAX_FILES 256
 /* Distinct certificate blobs decoded per kubeconfig. */
 #define KC_MAX_CERTS 4096
+#define KC_CERT_SLOTS (2 * KC_MAX_CERTS)
 
 /* ---- the model: k8s.io/client-go/tools/clientcmd/api/v1 ---- */
 
@@ -814,6 +815,15 @@ static bool kc_name_is(const struct kc_str *a, const char *s)
         return a->n == strlen(s) && (a->n == 0 || memcmp(a->s, s, a->n) == 0);
 }
 
+/* By name, ties in document order (elements' addresses rise with it). */
+static int kc_sorted_cmp(const void *a, const void *b)
+{
+        const struct kc_str *x = *(const void *const *) a, *y = *(const void *const *) b;
+        int c = kc_name_cmp(x, y);
+
+        return c ? c : (x > y) - (x < y);
+}
+
 /* A named list's elements by name (Go's sort.Strings over the map's keys;
  * ties, which kubectl refuses, in document order). malloc'd. */
 static const void **kc_sorted(const struct kc_list *l, size_t size)
@@ -822,23 +832,16 @@ static const void **kc_sorted(const struct kc_list *l, size_t size)
 
         if (!v)
                 return NULL;
-        for (size_t i = 0; i < l->n; i++) {
-                const void *x = (const char *) l->v + i * size;
-                size_t lo = 0, hi = i, j;
-
-                /* binary insertion: O(n log n) compares, stable */
-                while (lo < hi) {
-                        size_t mid = (lo + hi) / 2;
-                        if (kc_name_cmp(v[mid], x) <= 0)
-                                lo = mid + 1;
-                        else
-                                hi = mid;
-                }
-                for (j = i; j > lo; j--)
-                        v[j] = v[j - 1];
-                v[lo] = x;
-        }
+        for (size_t i = 0; i < l->n; i++)
+                v[i] = (const char *) l->v + i * size;
+        qsort(v, l->n, sizeof(*v), kc_sorted_cmp);
         return v;
+}
+
+/* Which element of a raw list a sorted pointer is. */
+static size_t kc_index(const struct kc_list *l, const void *elem, size_t size)
+{
+        return (size_t) ((const char *) elem - (const char *) l->v) / size;
 }
 
 /*
@@ -851,25 +854,42 @@ static void kc_convert_struct(struct kc_load *ld, const struct kc_type *t, const
 
 static void kc_convert_list(struct kc_load *ld, const struct kc_type *t, const struct kc_list *l)
 {
-        for (size_t i = 0; i < l->n; i++) {
-                const void *x = (const char *) l->v + i * t->size;
-                const struct kc_str *name = x;
+        size_t dup = l->n;      /* the element at which client-go finds its first repeated name */
+        const void **v = NULL;
 
-                kc_convert_struct(ld, t, x);
-                if (!t->conversion)
-                        continue;
-                for (size_t j = 0; j < i; j++) {
-                        const void *y = (const char *) l->v + j * t->size;
-
-                        if (kc_name_cmp(y, name) != 0)
-                                continue;
-                        if (t == &kc_extension_type && !((const struct kc_extension *) y)->extension)
-                                continue;
-                        kc_fail(ld, "error converting %s: duplicate name \"%.*s\" in list", t->conversion,
-                                (int) name->n, name->s ? name->s : "");
+        if (t->conversion && l->n > 1) {
+                v = kc_sorted(l, t->size);
+                if (!v) {
+                        ld->oom = true;
                         return;
                 }
+                /* in each run of one name, document order: is a value there already? */
+                for (size_t i = 0; i < l->n;) {
+                        bool there = false;
+                        size_t j;
+
+                        for (j = i; j < l->n && kc_name_cmp(v[i], v[j]) == 0; j++) {
+                                size_t at = kc_index(l, v[j], t->size);
+
+                                if (there && at < dup)
+                                        dup = at;
+                                if (t != &kc_extension_type || ((const struct kc_extension *) v[j])->extension)
+                                        there = true;
+                        }
+                        i = j;
+                }
         }
+        for (size_t i = 0; i < l->n; i++) {
+                const struct kc_str *name = (const struct kc_str *) ((const char *) l->v + i * t->size);
+
+                kc_convert_struct(ld, t, name);
+                if (i == dup) {
+                        kc_fail(ld, "error converting %s: duplicate name \"%.*s\" in list", t->conversion,
+                                (int) name->n, name->s ? name->s : "");
+                        break;
+                }
+        }
+        free(v);
 }
 
 static void kc_convert_struct(struct kc_load *ld, const struct kc_type *t, const void *obj)
@@ -979,6 +999,7 @@ struct kc_doc {
          * what costs, and .clusters, .users and .txt all show it */
         struct kfs_kcx509_info *certs;
         size_t n_certs;
+        int *cert_slots;                /* open addressing by content: KC_CERT_SLOTS indices or -1 */
         struct kc_source *cluster_ca;   /* per raw.clusters element */
         struct kc_source *user_cert;    /* per raw.users element */
 };
@@ -999,6 +1020,7 @@ static void kubeconfig_free(void *p)
         for (size_t i = 0; i < d->n_certs; i++)
                 kfs_kcx509_release(&d->certs[i]);
         free(d->certs);
+        free(d->cert_slots);
         free(d->cluster_ca);
         free(d->user_cert);
         kfs_ydoc_free(d->ydoc);
@@ -1036,15 +1058,34 @@ static int kc_file(struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_str *p
         return (int) d->n_files++;
 }
 
+static uint64_t kc_hash(const unsigned char *p, size_t n)
+{
+        uint64_t h = UINT64_C(14695981039346656037);    /* FNV-1a */
+
+        while (n--)
+                h = (h ^ *p++) * UINT64_C(1099511628211);
+        return h;
+}
+
 /* Decodes a blob once: its index in d->certs, -1 past KC_MAX_CERTS, or -ENOMEM. */
 static int kc_cert(struct kc_doc *d, const void *data, size_t len)
 {
         struct kfs_kcx509_info *c;
+        size_t slot;
         int r;
 
-        for (size_t i = 0; i < d->n_certs; i++)
-                if (d->certs[i].len == len && memcmp(d->certs[i].data, data, len) == 0)
-                        return (int) i;
+        if (!d->cert_slots) {
+                d->cert_slots = malloc(KC_CERT_SLOTS * sizeof(*d->cert_slots));
+                if (!d->cert_slots)
+                        return -ENOMEM;
+                memset(d->cert_slots, 0xff, KC_CERT_SLOTS * sizeof(*d->cert_slots));
+        }
+        /* never full: at most half the slots are used */
+        for (slot = kc_hash(data, len) % KC_CERT_SLOTS; d->cert_slots[slot] >= 0; slot = (slot + 1) % KC_CERT_SLOTS) {
+                c = &d->certs[d->cert_slots[slot]];
+                if (c->len == len && memcmp(c->data, data, len) == 0)
+                        return d->cert_slots[slot];
+        }
         if (d->n_certs == KC_MAX_CERTS)
                 return -1;
         c = realloc(d->certs, (d->n_certs + 1) * sizeof(*c));
@@ -1056,6 +1097,7 @@ static int kc_cert(struct kc_doc *d, const void *data, size_t len)
                 return r;
         d->certs[d->n_certs].data = data;
         d->certs[d->n_certs].len = len;
+        d->cert_slots[slot] = (int) d->n_certs;
         return (int) d->n_certs++;
 }
 
@@ -1385,11 +1427,6 @@ static void kc_cert_cell(const struct kc_doc *d, const struct kc_source *src, st
                 kfs_buf_addf(b, "%s)", c->summary);
 }
 
-/* Which element of a raw list a sorted pointer is. */
-static size_t kc_index(const struct kc_list *l, const void *elem, size_t size)
-{
-        return (size_t) ((const char *) elem - (const char *) l->v) / size;
-}
 
 /* A cell of a name as written: tabs and newlines would break the table. */
 static void kc_add_cell(struct kfs_buf *b, const struct kc_str *s)
