@@ -160,6 +160,10 @@ void kfs_gv_setn(struct kfs_gv *map, const char *key, size_t keylen, struct kfs_
                 map->failed = true;
                 return;
         }
+        /* json.Marshal leaves NEL raw, and a line break in an implicit key of
+         * the JSON breaks go-yaml's reading of it: kubectl fails to print */
+        if (memmem(key, keylen, "\xc2\x85", 2))
+                map->broken_key = true;
         /* a repeated key is kept here and dropped when printing: the last wins */
         k = kfs_gv_strn(key, keylen);
         if (!k || !gv_reserve(map, 2)) {
@@ -863,8 +867,13 @@ static int emit_value(struct emit *e, const struct kfs_gv *v)
                 yaml_sequence_end_event_initialize(&ev);
                 return yaml_emitter_emit(&e->emitter, &ev) ? 0 : -EIO;
         case KFS_GV_MAP: {
-                struct emit_pair *pairs = malloc((v->n ? v->n : 1) * sizeof(*pairs));
+                struct emit_pair *pairs;
 
+                if (v->broken_key) {
+                        snprintf(e->err, e->errsize, "yaml: line 1: did not find expected ',' or '}'");
+                        return -EINVAL;
+                }
+                pairs = malloc((v->n ? v->n : 1) * sizeof(*pairs));
                 if (!pairs)
                         return -ENOMEM;
                 for (size_t i = 0; i < v->n; i++)

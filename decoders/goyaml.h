@@ -35,6 +35,7 @@ enum kfs_gv_type {
 struct kfs_gv {
         enum kfs_gv_type type;
         bool failed;            /* a builder call on this node (or below) ran out of memory */
+        bool broken_key;        /* MAP: a key go-yaml cannot read back from JSON (see goyaml.c) */
         size_t n;               /* STR, NUM: bytes; SEQ: items; MAP: pairs */
         size_t alloc;
         union {

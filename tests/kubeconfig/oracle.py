@@ -439,6 +439,19 @@ current-context: two
         "ext.yaml": "kind: Config\nextensions:\n- name: b\n  extension: {z: 1, y: 0x10, n: ~, f: 1.5e+3, list: [a, 'b', 3]}\n"
                     "- name: a\n  extension: null\ncontexts:\n- name: c\n  context:\n    cluster: x\n    user: y\n"
                     "    extensions:\n    - name: e\n      extension: {v: 2}\n",
+        # map keys as go-yaml sorts and quotes them; a key holding NEL breaks kubectl's printing
+        "keys.yaml": "kind: Config\nusers:\n- name: u\n  user:\n    as-user-extra:\n" + "".join(
+            f"      {json.dumps(k)}: {json.dumps(v)}\n" for k, v in (
+                ("a: b", ["x"]), ("-x", ["- y"]), ("#k", []), ("k" * 130, ["long key"]), ("multi\nline key", ["v"]),
+                ("", ["empty"]), ("1.5", ["v"]), ("true", ["v"]), ("é", ["v"]), ("Z", ["v"]), ("_", ["v"]),
+                ("a10", ["v"]), ("a9", ["v"]), ("a09", ["v"]), ("a009", ["v"]))) +
+            "    auth-provider:\n      name: x\n      config:\n        '  lead': ' v'\n        \"k\": \"v\\u0085\"\n"
+            "extensions:\n- name: e\n  extension:\n    list: [{a: 1, b: [x, {c: d}]}, [1, [2, [3]]], '', null]\n"
+            "    nested: {deep: {deeper: {deepest: \"  two leading\\nlines  \"}}}\n"
+            "    nums: [-0, 0.5, 1e6, 123456789012345678, -9223372036854775808, 1.0e+21, 0.0000001]\n"
+            "clusters:\n- name: c\n  cluster:\n    server: https://" + "x" * 90 + ".example.com:6443/p\n"
+            "    proxy-url: \"http://proxy " + "with spaces " * 10 + ":3128\"\n",
+        "nel-key.yaml": "kind: Config\nusers:\n- name: u\n  user:\n    as-user-extra:\n      \"k\\u0085\": [x]\n",
         # the printer: quoting, long lines, block scalars, odd names
         "printer.yaml": "kind: Config\ncontexts:\n" + "".join(
             f"- name: {json.dumps(n)}\n  context: {{cluster: {json.dumps(c)}, user: {json.dumps(u)}, namespace: {json.dumps(ns)}}}\n"
