@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
  * kubeconfig: client-go's clientcmd config files (kubeadm's admin.conf and
- * kubelet.conf, ~/.kube/config, k3s.yaml, *.kubeconfig, microk8s
- * credentials), YAML or JSON, recognised by content.
+ * kubelet.conf, ~/.kube/config, k3s.yaml and cred/NAME.kubeconfig, kubeasz's
+ * NAME.kubeconfig, microk8s credentials/NAME.config), YAML or JSON, recognised by
+ * content only: kind: Config, or top-level clusters with contexts or users
+ * (kfs_yredact_is_kubeconfig()'s rule, on the first KFS_HEAD_MAX bytes).
  *
  * kubectl loads a kubeconfig by turning the YAML into JSON
  * (sigs.k8s.io/yaml, go-yaml v2 typing), decoding the JSON into the
@@ -11,7 +13,8 @@
  * converting the named lists into maps (a repeated name is an error). This
  * file models that faithfully -- the v1 types are the tables below -- so
  * that the views tied to kubectl print what kubectl prints, and fail where
- * it fails, with its message:
+ * it fails, with its message (less kubectl's %v dump of a list with a
+ * repeated name, which would show its secrets):
  *
  *   .contexts         kubectl config get-contexts
  *   .current-context  kubectl config current-context; when unset, kubectl
@@ -24,8 +27,15 @@
  *                     values read REDACTED
  *   .clusters         NAME SERVER CA TLS, one row per cluster
  *   .users            NAME AUTH, one row per user, never a secret
- *   .txt              every certificate embedded or referenced, under a
- *                     header naming where it came from
+ *   .txt              every certificate embedded (*-data) or referenced (a
+ *                     path: relative to the kubeconfig's directory, absolute
+ *                     inside ROOT; -data wins as in kubectl), each source
+ *                     under "# clusters[NAME].certificate-authority-data" or
+ *                     "# users[NAME].client-certificate (/path)", as
+ *                     `openssl x509 -noout -text` prints it; an unreadable
+ *                     file or a blob without certificates is an "error:"
+ *                     line there. Only CERTIFICATE blocks are read: the key
+ *                     in kubelet-client-current.pem is never parsed.
  *
  * .clusters, .users and .txt have no oracle and are rendered from what
  * decoded even when kubectl would refuse the file (a repeated name, a type
