@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * A port of the parts of Go's text/tabwriter that kubectl's tables use
- * (no flags, space padding, no escapes). The recursion over column blocks
- * follows Writer.format() in go/src/text/tabwriter/tabwriter.go so that
- * ragged tables pad exactly as Go pads them.
+ * A port of the parts of liggitt/tabwriter (Go's text/tabwriter plus
+ * RememberWidths) that kubectl's tables use: no HTML filter, space padding,
+ * no escapes (0xff cannot occur in the UTF-8 text kubectl prints). The
+ * recursion over column blocks follows Writer.format(), the flushes follow
+ * Writer.Write(), so that ragged tables pad exactly as kubectl pads them.
  */
 #include "tabwriter.h"
 
@@ -21,7 +22,8 @@ struct tw_cell {
 struct tw_line {
         struct tw_cell *cells;
         size_t n;               /* cells; the last one is the text after the last tab */
-        bool newline;           /* the input line ended with '\n' */
+        bool newline;           /* the input line ended with '\n' or '\f' */
+        bool flush;             /* Write() flushes after this line */
 };
 
 struct tw {
@@ -30,6 +32,8 @@ struct tw {
         size_t n_lines;
         size_t *widths;         /* a stack, as Go's b.widths */
         size_t n_widths;
+        size_t *maxwidths;      /* RememberWidths: per column depth, across flushes */
+        size_t n_maxwidths;
         struct kfs_buf *out;
 };
 
@@ -60,6 +64,23 @@ static void tw_write_lines(struct tw *t, size_t line0, size_t line1)
         }
 }
 
+/* RememberWidths: a column is never narrower than it was before. */
+static size_t tw_remember(struct tw *t, size_t width)
+{
+        if (t->n_maxwidths < t->n_widths) {
+                memcpy(t->maxwidths + t->n_maxwidths, t->widths + t->n_maxwidths,
+                       (t->n_widths - t->n_maxwidths) * sizeof(*t->widths));
+                t->n_maxwidths = t->n_widths;
+        }
+        if (t->n_maxwidths == t->n_widths)
+                t->maxwidths[t->n_maxwidths++] = width;
+        else if (t->maxwidths[t->n_widths] > width)
+                width = t->maxwidths[t->n_widths];
+        else
+                t->maxwidths[t->n_widths] = width;
+        return width;
+}
+
 static void tw_format(struct tw *t, size_t line0, size_t line1)
 {
         size_t column = t->n_widths;
@@ -80,7 +101,7 @@ static void tw_format(struct tw *t, size_t line0, size_t line1)
                         if (l->cells[column].width + t->cfg->padding > width)
                                 width = l->cells[column].width + t->cfg->padding;
                 }
-                t->widths[t->n_widths++] = width;
+                t->widths[t->n_widths++] = tw_remember(t, width);
                 tw_format(t, line0, this);
                 t->n_widths--;
                 line0 = this;
@@ -88,17 +109,24 @@ static void tw_format(struct tw *t, size_t line0, size_t line1)
         tw_write_lines(t, line0, line1);
 }
 
+/* The end of the line starting at `pos`: the next '\n' or '\f', or len. */
+static size_t tw_eol(const char *text, size_t pos, size_t len)
+{
+        while (pos < len && text[pos] != '\n' && text[pos] != '\f')
+                pos++;
+        return pos;
+}
+
 int kfs_tabwriter(const struct kfs_tabwriter_config *cfg, const char *text, size_t len,
                   struct kfs_buf *out)
 {
         struct tw t = { .cfg = cfg, .out = out };
-        size_t max_cells = 0, pos = 0;
+        size_t max_cells = 0, pos = 0, seg = 0;
         int r = 0;
 
         /* split into lines of cells */
         while (pos < len) {
-                const char *nl = memchr(text + pos, '\n', len - pos);
-                size_t end = nl ? (size_t) (nl - text) : len;
+                size_t end = tw_eol(text, pos, len);
                 struct tw_line *lines = realloc(t.lines, (t.n_lines + 1) * sizeof(*lines));
                 struct tw_line *l;
 
@@ -108,10 +136,9 @@ int kfs_tabwriter(const struct kfs_tabwriter_config *cfg, const char *text, size
                 }
                 t.lines = lines;
                 l = &t.lines[t.n_lines++];
-                *l = (struct tw_line) { .newline = nl != NULL };
+                *l = (struct tw_line) { .newline = end < len };
                 for (size_t start = pos;;) {
-                        const char *tab = memchr(text + start, '\t', end - start);
-                        size_t cend = tab ? (size_t) (tab - text) : end;
+                        size_t cend = start;
                         struct tw_cell *cells = realloc(l->cells, (l->n + 1) * sizeof(*cells));
 
                         if (!cells) {
@@ -119,30 +146,42 @@ int kfs_tabwriter(const struct kfs_tabwriter_config *cfg, const char *text, size
                                 goto out;
                         }
                         l->cells = cells;
+                        while (cend < end && text[cend] != '\t' && text[cend] != '\v')
+                                cend++;
                         l->cells[l->n++] = (struct tw_cell) {
                                 .text = text + start,
                                 .size = cend - start,
                                 .width = tw_width(text + start, cend - start),
                         };
-                        if (!tab)
+                        if (cend == end)
                                 break;
                         start = cend + 1;
                 }
+                /* Write() flushes after a '\f' and after a line of one cell */
+                l->flush = end < len && (text[end] == '\f' || l->n == 1);
                 if (l->n > max_cells)
                         max_cells = l->n;
                 pos = end + 1;
         }
         t.widths = calloc(max_cells + 1, sizeof(*t.widths));
-        if (!t.widths) {
+        t.maxwidths = calloc(max_cells + 1, sizeof(*t.maxwidths));
+        if (!t.widths || !t.maxwidths) {
                 r = -ENOMEM;
                 goto out;
         }
-        tw_format(&t, 0, t.n_lines);
+        for (size_t i = 0; i < t.n_lines; i++) {
+                if (t.lines[i].flush) {
+                        tw_format(&t, seg, i + 1);
+                        seg = i + 1;
+                }
+        }
+        tw_format(&t, seg, t.n_lines);
         r = out->err;
 out:
         for (size_t i = 0; i < t.n_lines; i++)
                 free(t.lines[i].cells);
         free(t.lines);
         free(t.widths);
+        free(t.maxwidths);
         return r;
 }

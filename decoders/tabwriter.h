@@ -2,13 +2,18 @@
 #pragma once
 
 /*
- * Go's text/tabwriter, as kubectl configures it for its tables
- * (`tabwriter.NewWriter(out, 6, 4, 3, ' ', 0)`): the input is lines of
- * tab-terminated cells; every cell followed by a tab is padded with spaces to
- * its column block's width (the widest cell + 3, at least 6; widths counted
- * in UTF-8 characters); the text after a line's last tab is written as is.
- * Columns are formed in blocks of consecutive lines that have that column, as
- * Go does, so output is byte-identical to kubectl's.
+ * Go's tabwriter as kubectl configures it for its tables: cli-runtime's
+ * printers.GetNewTabWriter(), github.com/liggitt/tabwriter (a fork of
+ * text/tabwriter) with NewWriter(out, 6, 4, 3, ' ', RememberWidths). The
+ * input is lines of tab-terminated cells ('\v' terminates a cell too, '\f'
+ * ends a line); every terminated cell is padded with spaces to its column
+ * block's width (the widest cell + 3, at least 6; widths counted in UTF-8
+ * characters); the text after a line's last tab is written as is. Columns
+ * are formed in blocks of consecutive lines that have that column, as Go
+ * does; a line without a tab (or a '\f') flushes what came before, as
+ * Write() does; and RememberWidths keeps each column at least as wide as it
+ * was in an earlier block or flush. So output is byte-identical to kubectl's,
+ * also when a name holds a tab or a newline.
  */
 
 #include <stddef.h>

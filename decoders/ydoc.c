@@ -807,6 +807,9 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
         if (n->style != KFS_YPLAIN)
                 return KFS_YSTR;
         s = n->str;
+        /* only these start a null, a bool or a number: most scalars stop here */
+        if (!strchr("~nNyYtTfFoO.+-0123456789", s[0]))
+                return KFS_YSTR;
         if (ykind_in(s, nulls))
                 return KFS_YNULL;
         if (ykind_in(s, bools))
@@ -822,7 +825,8 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
         plain[k] = '\0';
         if (ykind_go_int(plain))
                 return KFS_YINT;
-        if (ykind_yaml_float(plain))
+        /* strconv.ParseFloat must succeed too: out of range (1e400) is a string */
+        if (ykind_yaml_float(plain) && isfinite(strtod(plain, NULL)))
                 return KFS_YFLOAT;
         return KFS_YSTR;
 }

@@ -78,7 +78,9 @@ static int redact_map(struct redactor *r, struct kfs_ynode *map, enum ctx ctx, u
         bool secret_pair = ctx == IN_EXEC ||
                            (name && name->type == KFS_YSCALAR && kfs_redact_name(name->str, name->n));
 
-        if (depth == 0 && kfs_yredact_is_kubeconfig(map))
+        /* a fragment that holds only users (merged in through $KUBECONFIG)
+         * carries a kubeconfig's secrets too */
+        if (depth == 0 && (kfs_yredact_is_kubeconfig(map) || kfs_ymap_get(map, "users")))
                 ctx = IN_KUBECONFIG;
         for (size_t i = 0; i < map->n; i++) {
                 struct kfs_ynode *k = map->items[2 * i], **v = &map->items[2 * i + 1];
@@ -89,7 +91,8 @@ static int redact_map(struct redactor *r, struct kfs_ynode *map, enum ctx ctx, u
                 /* {name: SECRET_NAME, value: x}; exec env entries hold values only by name */
                 if (!repl && secret_pair && key_is(k, "value"))
                         repl = r->redacted;
-                if (repl && !kfs_ynull(*v)) {
+                /* an empty value holds no secret: "" stays, as kubectl shows it */
+                if (repl && !kfs_ynull(*v) && !((*v)->type == KFS_YSCALAR && (*v)->n == 0)) {
                         *v = repl;
                         continue;
                 }

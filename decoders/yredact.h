@@ -14,7 +14,10 @@
  * - anywhere: a scalar under a key that kfs_redact_name() matches, and the
  *   `value` of a `{name: X, value: Y}` pair whose name matches (container
  *   env, exec env).
- * Non-scalar values under a secret key are replaced whole.
+ * Non-scalar values under a secret key are replaced whole; null and empty
+ * ("") values are left as they are (they hold nothing). A document whose
+ * root has `users` is redacted as a kubeconfig too (a credentials fragment
+ * merged in through $KUBECONFIG), though it is not recognised as one.
  */
 
 #include <stdbool.h>

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
-/* Expected outputs are what Go's text/tabwriter.NewWriter(w, 6, 4, 3, ' ', 0) writes. */
+/* Expected outputs are what kubectl's tabwriter writes: liggitt/tabwriter's
+ * NewWriter(w, 6, 4, 3, ' ', RememberWidths), a fork of Go's text/tabwriter. */
 #include "tabwriter.h"
 #include "test.h"
 
@@ -25,8 +26,17 @@ int main(void)
         check("ab\tc", "ab    c");
         /* UTF-8 counts characters, not bytes */
         check("\xc3\xa9t\xc3\xa9\tx\nabcd\ty\n", "\xc3\xa9t\xc3\xa9    x\nabcd   y\n");
-        /* a line without tabs ends the column block */
-        check("aaaaaaaa\tb\nno tabs here\nc\td\n", "aaaaaaaa   b\nno tabs here\nc     d\n");
+        /* a line without tabs ends the column block (Write() flushes there),
+         * but RememberWidths keeps the column as wide as it was */
+        check("aaaaaaaa\tb\nno tabs here\nc\td\n", "aaaaaaaa   b\nno tabs here\nc          d\n");
+        /* ... also for a later block of the same column within one flush */
+        check("x\tyyyyyyyyy\tz\nx\ty\nx\ty\tz\n",
+              "x     yyyyyyyyy   z\nx     y\nx     y           z\n");
+        /* a later, wider block widens the remembered width for what follows */
+        check("a\tb\nc\nlonger-cell\td\ne\nf\tg\n",
+              "a     b\nc\nlonger-cell   d\ne\nf             g\n");
+        /* '\v' terminates a cell like '\t'; '\f' ends a line (written as '\n') and flushes */
+        check("a\vb\fccccccc\td\n", "a     b\nccccccc   d\n");
         /* ragged: the second column is a block per run of lines that have it */
         check("a\tb\tc\nlonger\tb\nx\tyyyyyy\tzzzzzzzzz\tw\n",
               "a        b     c\nlonger   b\nx        yyyyyy   zzzzzzzzz   w\n");

@@ -137,12 +137,14 @@ static void test_json(void)
 static void test_kinds(void)
 {
         struct kfs_ydoc *d = parse("[yes, No, on, ~, null, '', 0x1F, 0o17, 0777, 08, 1_000, 1e3, .5, -.inf, "
-                                   "1.2.3, 10Mi, \"10\", !!str 10, !!int '7', 0b101, +12, -]", 0);
+                                   "1.2.3, 10Mi, \"10\", !!str 10, !!int '7', 0b101, +12, -, 1e400, .1e-400, "
+                                   "-1e308, .5_0]", 0);
         const struct kfs_ynode *l = d->docs[0];
         const enum kfs_ykind want[] = {
                 KFS_YBOOL, KFS_YBOOL, KFS_YBOOL, KFS_YNULL, KFS_YNULL, KFS_YSTR, KFS_YINT, KFS_YINT,
                 KFS_YINT, KFS_YFLOAT, KFS_YINT, KFS_YFLOAT, KFS_YFLOAT, KFS_YFLOAT,
                 KFS_YSTR, KFS_YSTR, KFS_YSTR, KFS_YSTR, KFS_YINT, KFS_YINT, KFS_YINT, KFS_YSTR,
+                KFS_YSTR, KFS_YFLOAT, KFS_YFLOAT, KFS_YFLOAT,
         };
 
         CHECK_INT(l->n, sizeof(want) / sizeof(want[0]));

@@ -69,5 +69,21 @@ int main(void)
         CHECK_STR(at(d->docs[1], "spec.containers.#0.env.#0.value"), "REDACTED");
         CHECK_STR(at(d->docs[1], "spec.containers.#0.env.#1.value"), "/root");
         kfs_ydoc_free(d);
+
+        /* empty values stay empty (kubectl omits them); a users-only fragment is a kubeconfig's */
+        const char *frag =
+                "users:\n- name: a\n  user:\n    token: \"\"\n    password: ''\n    client-key-data: \"\"\n"
+                "    exec: {command: x, env: [{name: A, value: s3cr3t}, {name: B, value: \"\"}]}\n"
+                "    client-certificate-data: Q0VSVA==\n";
+        CHECK_INT(kfs_ydoc_parse(frag, strlen(frag), &d, err, sizeof(err)), 0);
+        CHECK(!kfs_yredact_is_kubeconfig(d->docs[0]));
+        CHECK_INT(kfs_yredact(d), 0);
+        CHECK_STR(at(d->docs[0], "users.#0.user.token"), "");
+        CHECK_STR(at(d->docs[0], "users.#0.user.password"), "");
+        CHECK_STR(at(d->docs[0], "users.#0.user.client-key-data"), "");
+        CHECK_STR(at(d->docs[0], "users.#0.user.exec.env.#0.value"), "REDACTED");
+        CHECK_STR(at(d->docs[0], "users.#0.user.exec.env.#1.value"), "");
+        CHECK_STR(at(d->docs[0], "users.#0.user.client-certificate-data"), "DATA+OMITTED");
+        kfs_ydoc_free(d);
         return test_exit();
 }
