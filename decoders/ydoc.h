@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define KFS_YDOC_MAX_DEPTH 512               /* nesting of sequences and maps */
-#define KFS_YDOC_MAX_NODES 2000000           /* nodes held in memory */
+#define KFS_YDOC_MAX_NODES 1000000           /* nodes held in memory (~50 bytes each) */
 #define KFS_YDOC_MAX_EXPANDED 4000000        /* nodes reachable with aliases expanded */
 
 enum kfs_ytype {
