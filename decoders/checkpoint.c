@@ -805,6 +805,10 @@ int kfs_ckpt_process(enum kfs_ckpt kind, struct kfs_ydoc *doc, struct kfs_ckpt_s
 
         if (kind == KFS_CKPT_NONE || kind == KFS_CKPT_SHUTDOWN)
                 return 0;
+        if (doc->n_docs == 0) {
+                kfs_buf_add(notes, "# an empty file: not a checkpoint the kubelet can read\n");
+                return 0;
+        }
         if (!root || root->type != KFS_YMAP || !doc->json) {
                 kfs_buf_add(notes, "# not a kubelet checkpoint: a JSON object was expected\n");
                 return 0;
