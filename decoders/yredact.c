@@ -344,7 +344,8 @@ static struct kfs_ynode *redact_replacement(struct redactor *r, const struct kfs
         if (ctx == IN_AUTH_PROVIDER && (key_is(k, "id-token") || key_is(k, "refresh-token") ||
                                         key_is(k, "client-secret")))
                 return r->redacted;
-        if (yredact_reference(k, v))
+        /* a registry's auth: {username, password, auth}: the inner auth is the secret */
+        if (yredact_reference(k, v) || (key_is(k, "auth") && v->type != KFS_YSCALAR))
                 return NULL;
         if (yredact_name(k->str, k->n))
                 return r->redacted;

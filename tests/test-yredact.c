@@ -54,6 +54,7 @@ static void test_text(void)
                 "args: [--token=canary3, --token, canary4, --v, '2', --password, canary5]\n"
                 "certificateKey: canary6\n"
                 "auth: canary7\n"
+                "registry: {auth: {username: u, password: canary9, auth: canary10}}\n"
                 "tlsPrivateKey: canary8\n"
                 "tlsPrivateKeyFile: /etc/x.key\n"
                 "eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.c2ln: as a key\n";
@@ -76,6 +77,9 @@ static void test_text(void)
         CHECK_STR(at(r, "args.#6"), "REDACTED");
         CHECK_STR(at(r, "certificateKey"), "REDACTED");
         CHECK_STR(at(r, "auth"), "REDACTED");
+        CHECK_STR(at(r, "registry.auth.username"), "u");
+        CHECK_STR(at(r, "registry.auth.password"), "REDACTED");
+        CHECK_STR(at(r, "registry.auth.auth"), "REDACTED");
         CHECK_STR(at(r, "tlsPrivateKey"), "REDACTED");
         CHECK_STR(at(r, "tlsPrivateKeyFile"), "/etc/x.key");
         CHECK_STR(kfs_yscalar(r->items[2 * (r->n - 1)]), "REDACTED");
