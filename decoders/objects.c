@@ -148,7 +148,7 @@ static int objects_render(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *
 
 static const struct kfs_view objects_views[] = {
         { "objects", objects_render, 0 },
-        { NULL },
+        { NULL, NULL, 0 },
 };
 
 const struct kfs_decoder kfs_decoder_objects = {

@@ -292,7 +292,7 @@ static bool yaml_match(const struct kfs_probe *p)
 static const struct kfs_view yaml_views[] = {
         { "flat", yaml_render_flat, 0 },
         { "json", yaml_render_json, KFS_VIEW_JSON },
-        { NULL },
+        { NULL, NULL, 0 },
 };
 
 const struct kfs_decoder kfs_decoder_yaml = {
