@@ -643,8 +643,9 @@ static int ckpt_unwrap(struct ckpt *c, struct kfs_ynode *obj, const char *key)
         return 0;
 }
 
-/* Replaces the base64 protobuf under `key` by "protobuf, N bytes, sha256:HEX". */
-static int ckpt_blob(struct ckpt *c, struct kfs_ynode *obj, const char *key, const char *path)
+/* Replaces the base64 protobuf under `key` by "protobuf, N bytes, sha256:HEX";
+ * *ret_done says whether there was one. */
+static int ckpt_blob(struct ckpt *c, struct kfs_ynode *obj, const char *key, bool *ret_done)
 {
         static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
         long at = cj_field_index(obj, key);
@@ -689,7 +690,7 @@ static int ckpt_blob(struct ckpt *c, struct kfs_ynode *obj, const char *key, con
         if (!repl)
                 return -ENOMEM;
         obj->items[2 * at + 1] = repl;
-        kfs_buf_addf(c->notes, "# %s: base64 protobuf, shown as its size and SHA-256\n", path);
+        *ret_done = true;
         return 0;
 }
 
@@ -765,8 +766,7 @@ static int ckpt_device(struct ckpt *c, struct kfs_ynode *root)
         static const char *const top_keys[] = { "Data", "Checksum", "BootID", NULL };
         static const char *const data_keys[] = { "PodDeviceEntries", "RegisteredDevices", NULL };
         struct kfs_ynode *data = cj_field(root, "Data"), *entries = cj_field(data, "PodDeviceEntries");
-        bool known = cj_only(root, top_keys) && (cj_null(data) || cj_only(data, data_keys));
-        char path[96];
+        bool known = cj_only(root, top_keys) && (cj_null(data) || cj_only(data, data_keys)), noted = false;
         int r;
 
         /* kubelets before 1.20 kept DeviceIDs as a list (no NUMA nodes) */
@@ -781,16 +781,15 @@ static int ckpt_device(struct ckpt *c, struct kfs_ynode *root)
         if (!entries || entries->type != KFS_YSEQ)
                 return 0;
         for (size_t i = 0; i < entries->n; i++) {
-                long dat = cj_field_index(root, "Data"), eat = cj_field_index(data, "PodDeviceEntries");
-                struct kfs_buf p = KFS_BUF_INIT(sizeof(path) - 1);
+                bool blob = false;
 
-                kfs_yflat_key(&p, root->items[2 * dat]->str, root->items[2 * dat]->n, true);
-                kfs_yflat_key(&p, data->items[2 * eat]->str, data->items[2 * eat]->n, false);
-                kfs_buf_addf(&p, "[%zu].AllocResp", i);
-                snprintf(path, sizeof(path), "%s", p.err ? "AllocResp" : kfs_buf_str(&p));
-                kfs_buf_release(&p);
-                if ((r = ckpt_blob(c, entries->items[i], "AllocResp", path)) < 0)
+                if ((r = ckpt_blob(c, entries->items[i], "AllocResp", &blob)) < 0)
                         return r;
+                if (blob && !noted) {
+                        kfs_buf_add(c->notes, "# AllocResp in Data.PodDeviceEntries: base64 protobuf, "
+                                    "shown as its size and SHA-256\n");
+                        noted = true;
+                }
         }
         return 0;
 }
@@ -833,7 +832,12 @@ int kfs_ckpt_process(enum kfs_ckpt kind, struct kfs_ydoc *doc, struct kfs_ckpt_s
                         return r;
                 /* v2: the pods as a protobuf PodList */
                 struct kfs_ynode *d = cj_field(root, "data");
-                return d && d->type == KFS_YMAP ? ckpt_blob(&c, d, "podList", "data.podList") : 0;
+                bool blob = false;
+                if (d && d->type == KFS_YMAP && (r = ckpt_blob(&c, d, "podList", &blob)) < 0)
+                        return r;
+                if (blob)
+                        kfs_buf_add(notes, "# podList in data: base64 protobuf, shown as its size and SHA-256\n");
+                return 0;
         case KFS_CKPT_CPU:
         case KFS_CKPT_MEMORY:
                 return ckpt_manager(&c, root, kind);

@@ -617,13 +617,16 @@ static int yflat_path_err(struct ywalk *w, const struct kfs_ynode *n)
         return w->path.err;
 }
 
-/* "# PATH: key given N times (lines a, b); the last value counts" */
+/* "# PATH: the key is given more than once (lines a, b); the last value
+ * counts", added whole or not at all (a cut note would swallow the next
+ * line), its path cut to a few KiB. */
 static void yflat_note_dups(struct ywalk *w, const struct kfs_ynode *map, size_t i)
 {
         const struct kfs_ynode *k = map->items[2 * i];
-        size_t count = 0;
+        struct kfs_buf note = KFS_BUF_INIT(4096);
+        size_t count = 0, plen = w->path.len;
 
-        for (size_t j = 0; j < w->n_noted; j++)
+        for (size_t j = 0; j < w->n_noted && j < KFS_YFLAT_MAX_NOTES; j++)
                 if (w->noted[j] == k)
                         return;         /* seen through an alias */
         if (w->n_noted == KFS_YFLAT_MAX_NOTES) {
@@ -634,13 +637,22 @@ static void yflat_note_dups(struct ywalk *w, const struct kfs_ynode *map, size_t
         if (w->n_noted > KFS_YFLAT_MAX_NOTES)
                 return;
         w->noted[w->n_noted++] = k;
-        kfs_buf_add(w->notes, "# ");
-        kfs_buf_addn(w->notes, w->path.buf, w->path.len);
-        kfs_buf_add(w->notes, ": the key is given more than once (lines");
+        if (plen > 2048) {
+                plen = 2048;
+                while (plen && ((unsigned char) w->path.buf[plen] & 0xc0) == 0x80)
+                        plen--;         /* not inside a UTF-8 character */
+        }
+        kfs_buf_add(&note, "# ");
+        kfs_buf_addn(&note, w->path.buf, plen);
+        kfs_buf_add(&note, plen < w->path.len ? "...: the key" : ": the key");
+        kfs_buf_add(&note, " is given more than once (lines");
         for (size_t j = i; j < map->n; j++)
                 if (ykey_same(k, map->items[2 * j]) && count++ < 8)
-                        kfs_buf_addf(w->notes, "%s %u", count > 1 ? "," : "", map->items[2 * j]->line);
-        kfs_buf_add(w->notes, "); the last value counts\n");
+                        kfs_buf_addf(&note, "%s %u", count > 1 ? "," : "", map->items[2 * j]->line);
+        kfs_buf_add(&note, "); the last value counts\n");
+        if (!note.err)
+                kfs_buf_addn(w->notes, note.buf, note.len);
+        kfs_buf_release(&note);
 }
 
 static int yflat_node(struct ywalk *w, const struct kfs_ynode *n, unsigned depth)
