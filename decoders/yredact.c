@@ -140,8 +140,16 @@ static bool yredact_reference(const struct kfs_ynode *k, const struct kfs_ynode 
         if (!yredact_fold(k, f, sizeof(f)))
                 return false;
         if (v->type == KFS_YSCALAR)
-                return yredact_ends(f, "name") || yredact_ends(f, "namespace");
+                /* KubeletConfiguration's Watch/Cache/Get is a setting */
+                return yredact_ends(f, "name") || yredact_ends(f, "namespace") ||
+                       strcmp(f, "configmapandsecretchangedetectionstrategy") == 0;
         if (v->type == KFS_YMAP) {
+                /* a projected volume's token request {path, audience,
+                 * expirationSeconds}; kubeadm's discovery.bootstrapToken
+                 * {token, apiServerEndpoint, caCertHashes}: walked, their
+                 * own secrets (token) are redacted by name */
+                if (strcmp(f, "serviceaccounttoken") == 0 || strcmp(f, "bootstraptoken") == 0)
+                        return true;
                 /* a pod volume's or a projected volume's secret source */
                 static const char *const source[] = { "secretName", "name", "items", "optional", "defaultMode", NULL };
                 if (strcmp(f, "secret") == 0)
@@ -346,6 +354,9 @@ static struct kfs_ynode *redact_replacement(struct redactor *r, const struct kfs
                 return r->redacted;
         /* a registry's auth: {username, password, auth}: the inner auth is the secret */
         if (yredact_reference(k, v) || (key_is(k, "auth") && v->type != KFS_YSCALAR))
+                return NULL;
+        /* no secret is a boolean (automountServiceAccountToken: false) */
+        if (v->type == KFS_YSCALAR && kfs_ykind(v) == KFS_YBOOL)
                 return NULL;
         if (yredact_name(k->str, k->n))
                 return r->redacted;

@@ -103,6 +103,10 @@ static void test_references(void)
                 "    envFrom: [{secretRef: {name: app}}]\n"
                 "secrets: [{name: sa-token-x}]\n"
                 "clientSecretName: oidc\n"
+                "configMapAndSecretChangeDetectionStrategy: Watch\n"
+                "automountServiceAccountToken: false\n"
+                "projected: {sources: [{serviceAccountToken: {path: token, audience: vault, expirationSeconds: 3600}}]}\n"
+                "discovery: {bootstrapToken: {token: abcdef.0123456789abcdef, apiServerEndpoint: '10.0.0.1:6443'}}\n"
                 "secret: {raw: material}\n");
         const struct kfs_ynode *r = d->docs[0];
 
@@ -114,6 +118,11 @@ static void test_references(void)
         CHECK_STR(at(r, "spec.containers.#0.envFrom.#0.secretRef.name"), "app");
         CHECK_STR(at(r, "secrets.#0.name"), "sa-token-x");
         CHECK_STR(at(r, "clientSecretName"), "oidc");
+        CHECK_STR(at(r, "configMapAndSecretChangeDetectionStrategy"), "Watch");
+        CHECK_STR(at(r, "automountServiceAccountToken"), "false");
+        CHECK_STR(at(r, "projected.sources.#0.serviceAccountToken.audience"), "vault");
+        CHECK_STR(at(r, "discovery.bootstrapToken.token"), "REDACTED");
+        CHECK_STR(at(r, "discovery.bootstrapToken.apiServerEndpoint"), "10.0.0.1:6443");
         CHECK_STR(at(r, "secret"), "REDACTED");        /* not a reference: replaced whole */
         kfs_ydoc_free(d);
 }
