@@ -785,15 +785,15 @@ static bool ykind_in(const char *s, const char *const *set)
         return false;
 }
 
-/* Go's strconv.ParseInt/ParseUint(s, 0, 64) success, as go-yaml v2 tries them. */
-static bool ykind_go_int(const char *s)
+bool kfs_yint_parse(const char *s, bool *ret_neg, uint64_t *ret_mag)
 {
         const char *p = s, *digits;
-        int base = 10;
-        unsigned long long v = 0;
+        bool neg = false;
+        unsigned base = 10;
+        uint64_t v = 0;
 
         if (*p == '+' || *p == '-')
-                p++;
+                neg = *p++ == '-';
         if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
                 base = 16, p += 2;
         else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
@@ -804,26 +804,26 @@ static bool ykind_go_int(const char *s)
                 base = 8, p += 1;
         digits = p;
         for (; *p; p++) {
-                int dv;
+                unsigned dv;
 
                 if (*p >= '0' && *p <= '9')
-                        dv = *p - '0';
+                        dv = (unsigned) (*p - '0');
                 else if (*p >= 'a' && *p <= 'f')
-                        dv = *p - 'a' + 10;
+                        dv = (unsigned) (*p - 'a' + 10);
                 else if (*p >= 'A' && *p <= 'F')
-                        dv = *p - 'A' + 10;
+                        dv = (unsigned) (*p - 'A' + 10);
                 else
                         return false;
-                if (dv >= base)
+                if (dv >= base || v > (UINT64_MAX - dv) / base)
                         return false;
-                if (v > (UINT64_MAX - (unsigned) dv) / (unsigned) base)
-                        return false;
-                v = v * (unsigned) base + (unsigned) dv;
+                v = v * base + dv;
         }
-        if (p == digits && base != 8)
+        /* "0x" alone is no number; a negative one must fit int64 */
+        if (p == digits || (neg && v > (uint64_t) INT64_MAX + 1))
                 return false;
-        /* a negative number must fit int64 */
-        return s[0] != '-' || v <= (unsigned long long) INT64_MAX + 1;
+        *ret_neg = neg && v != 0;
+        *ret_mag = v;
+        return true;
 }
 
 /* go-yaml v2's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
@@ -873,6 +873,8 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
         };
         const char *s;
         char plain[128];
+        bool neg;
+        uint64_t mag;
         size_t k = 0;
 
         if (!n || n->type != KFS_YSCALAR)
@@ -912,7 +914,7 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
                 if (*p != '_')
                         plain[k++] = *p;
         plain[k] = '\0';
-        if (ykind_go_int(plain))
+        if (kfs_yint_parse(plain, &neg, &mag))
                 return KFS_YINT;
         if (ykind_yaml_float(plain))
                 return KFS_YFLOAT;

@@ -147,6 +147,20 @@ static void test_kinds(void)
         };
 
         CHECK_INT(l->n, sizeof(want) / sizeof(want[0]));
+        /* Go's ParseInt(s, 0, 64) wants digits after a prefix */
+        {
+                bool neg;
+                uint64_t mag;
+                CHECK(!kfs_yint_parse("0o", &neg, &mag));
+                CHECK(!kfs_yint_parse("0x", &neg, &mag));
+                CHECK(kfs_yint_parse("-0x1F", &neg, &mag) && neg && mag == 31);
+                CHECK(kfs_yint_parse("-9223372036854775808", &neg, &mag) && neg && mag == (uint64_t) INT64_MAX + 1);
+                CHECK(!kfs_yint_parse("-9223372036854775809", &neg, &mag));
+                CHECK(kfs_yint_parse("18446744073709551615", &neg, &mag) && !neg && mag == UINT64_MAX);
+                CHECK(!kfs_yint_parse("18446744073709551616", &neg, &mag));
+                CHECK(kfs_yint_parse("0777", &neg, &mag) && mag == 511);
+                CHECK(!kfs_yint_parse("08", &neg, &mag));
+        }
         for (size_t i = 0; i < l->n && i < sizeof(want) / sizeof(want[0]); i++) {
                 if (kfs_ykind(l->items[i]) != want[i])
                         fprintf(stderr, "item %zu '%s'\n", i, l->items[i]->str);
