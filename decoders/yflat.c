@@ -65,6 +65,23 @@ static size_t yutf8_len(const unsigned char *s, size_t n)
         return len;
 }
 
+/* How an ASCII byte is written in a JSON string: NULL as is, ESC_HEX as \u00XX. */
+static const char ESC_HEX[] = "";
+static const char *yjson_escape(unsigned char c, bool escape_eq)
+{
+        switch (c) {
+        case '"': return "\\\"";
+        case '\\': return "\\\\";
+        case '\n': return "\\n";
+        case '\t': return "\\t";
+        case '\r': return "\\r";
+        case '\b': return "\\b";
+        case '\f': return "\\f";
+        case '=': return escape_eq ? ESC_HEX : NULL;
+        default: return c < 0x20 || c == 0x7f ? ESC_HEX : NULL;
+        }
+}
+
 int kfs_yjson_string(struct kfs_buf *out, const char *s, size_t n, bool escape_eq)
 {
         const unsigned char *u = (const unsigned char *) s;
@@ -88,23 +105,12 @@ int kfs_yjson_string(struct kfs_buf *out, const char *s, size_t n, bool escape_e
                                 esc = hex;
                                 len = 1;
                         }
-                } else if (c == '"') {
-                        esc = "\\\"";
-                } else if (c == '\\') {
-                        esc = "\\\\";
-                } else if (c == '\n') {
-                        esc = "\\n";
-                } else if (c == '\t') {
-                        esc = "\\t";
-                } else if (c == '\r') {
-                        esc = "\\r";
-                } else if (c == '\b') {
-                        esc = "\\b";
-                } else if (c == '\f') {
-                        esc = "\\f";
-                } else if (c < 0x20 || c == 0x7f || (escape_eq && c == '=')) {
-                        snprintf(hex, sizeof(hex), "\\u%04x", c);
-                        esc = hex;
+                } else {
+                        esc = yjson_escape(c, escape_eq);
+                        if (esc == ESC_HEX) {
+                                snprintf(hex, sizeof(hex), "\\u%04x", c);
+                                esc = hex;
+                        }
                 }
                 if (esc) {
                         kfs_buf_addn(out, s + i - run, run);
@@ -215,47 +221,6 @@ static bool ynum_plain(const struct kfs_ynode *n, char plain[static 128])
         return true;
 }
 
-/* Go's strconv.ParseInt(s, 0, 64), then ParseUint: sign and magnitude. */
-static bool yint_parse(const char *s, bool *ret_neg, uint64_t *ret_mag)
-{
-        const char *p = s, *digits;
-        bool neg = false;
-        unsigned base = 10;
-        uint64_t v = 0;
-
-        if (*p == '+' || *p == '-')
-                neg = *p++ == '-';
-        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-                base = 16, p += 2;
-        else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
-                base = 8, p += 2;
-        else if (p[0] == '0' && (p[1] == 'b' || p[1] == 'B'))
-                base = 2, p += 2;
-        else if (p[0] == '0' && p[1])
-                base = 8, p += 1;
-        digits = p;
-        for (; *p; p++) {
-                unsigned dv;
-
-                if (*p >= '0' && *p <= '9')
-                        dv = (unsigned) (*p - '0');
-                else if (*p >= 'a' && *p <= 'f')
-                        dv = (unsigned) (*p - 'a' + 10);
-                else if (*p >= 'A' && *p <= 'F')
-                        dv = (unsigned) (*p - 'A' + 10);
-                else
-                        return false;
-                if (dv >= base || v > (UINT64_MAX - dv) / base)
-                        return false;
-                v = v * base + dv;
-        }
-        if (p == digits || (neg && v > (uint64_t) INT64_MAX + 1))
-                return false;
-        *ret_neg = neg && v != 0;
-        *ret_mag = v;
-        return true;
-}
-
 static int ybool_value(const char *s)
 {
         static const char *const t[] = { "y", "Y", "yes", "Yes", "YES", "true", "True", "TRUE", "on", "On", "ON", NULL };
@@ -291,7 +256,7 @@ static enum ynum ynum_read(const struct kfs_ynode *n, bool *neg, uint64_t *mag, 
                 *f = plain[1] == 'n' || plain[1] == 'N' ? NAN : plain[0] == '-' ? -INFINITY : INFINITY;
                 return YNUM_INF;
         }
-        if (yint_parse(plain, neg, mag))
+        if (kfs_yint_parse(plain, neg, mag))
                 return YNUM_INT;
         errno = 0;
         *f = strtod(plain, &end);
@@ -506,6 +471,35 @@ static int ywalk_visit(struct ywalk *w, const struct kfs_ynode *n, unsigned dept
         return 0;
 }
 
+static void ywalk_init(struct ywalk *w, struct kfs_buf *out, struct kfs_buf *notes, char *err, size_t errsize)
+{
+        *w = (struct ywalk) {
+                .out = out,
+                .notes = notes,
+                .path = KFS_BUF_INIT(KFS_YFLAT_MAX_PATH),
+                .key = KFS_BUF_INIT(KFS_YFLAT_MAX_PATH),
+                .budget = 2ul * KFS_YDOC_MAX_EXPANDED,
+                .err = err,
+                .errsize = errsize,
+        };
+}
+
+static void ywalk_release(struct ywalk *w)
+{
+        kfs_buf_release(&w->path);
+        kfs_buf_release(&w->key);
+}
+
+/* The JSON text of map key `k` into w->key. */
+static int ywalk_key(struct ywalk *w, const struct kfs_ynode *k)
+{
+        int r;
+
+        kfs_buf_reset(&w->key);
+        r = kfs_yjson_key(&w->key, k, w->err, w->errsize);
+        return r < 0 ? r : w->key.err;
+}
+
 static int yjson_node(struct ywalk *w, const struct kfs_ynode *n, unsigned depth)
 {
         size_t *from = NULL;
@@ -537,11 +531,9 @@ static int yjson_node(struct ywalk *w, const struct kfs_ynode *n, unsigned depth
                 if (!first)
                         kfs_buf_addc(w->out, ',');
                 first = false;
-                kfs_buf_reset(&w->key);
-                if ((r = kfs_yjson_key(&w->key, n->items[2 * i], w->err, w->errsize)) < 0 ||
-                    (r = w->key.err) < 0)
+                if ((r = ywalk_key(w, n->items[2 * i])) < 0)
                         break;
-                kfs_yjson_string(w->out, w->key.buf ? w->key.buf : "", w->key.len, false);
+                kfs_yjson_string(w->out, kfs_buf_str(&w->key), w->key.len, false);
                 kfs_buf_addc(w->out, ':');
                 r = yjson_node(w, n->items[2 * v + 1], depth + 1);
         }
@@ -552,21 +544,16 @@ static int yjson_node(struct ywalk *w, const struct kfs_ynode *n, unsigned depth
 int kfs_yjson_render(struct kfs_ynode *const *docs, size_t n_docs, struct kfs_buf *out,
                      char *err, size_t errsize)
 {
-        struct ywalk w = {
-                .out = out,
-                .key = KFS_BUF_INIT(KFS_YFLAT_MAX_PATH),
-                .budget = 2ul * KFS_YDOC_MAX_EXPANDED,
-                .err = err,
-                .errsize = errsize,
-        };
+        struct ywalk w;
         int r = 0;
 
+        ywalk_init(&w, out, NULL, err, errsize);
         for (size_t i = 0; i < n_docs && r == 0; i++) {
                 r = yjson_node(&w, docs[i], 0);
                 if (r == 0)
                         r = kfs_buf_addc(out, '\n');
         }
-        kfs_buf_release(&w.key);
+        ywalk_release(&w);
         return r;
 }
 
@@ -687,11 +674,9 @@ static int yflat_node(struct ywalk *w, const struct kfs_ynode *n, unsigned depth
 
                 if (v == SIZE_MAX)
                         continue;
-                kfs_buf_reset(&w->key);
-                if ((r = kfs_yjson_key(&w->key, n->items[2 * i], w->err, w->errsize)) < 0 ||
-                    (r = w->key.err) < 0)
+                if ((r = ywalk_key(w, n->items[2 * i])) < 0)
                         break;
-                kfs_yflat_key(&w->path, w->key.buf ? w->key.buf : "", w->key.len, mark == 0);
+                kfs_yflat_key(&w->path, kfs_buf_str(&w->key), w->key.len, mark == 0);
                 if (w->path.err) {
                         r = yflat_path_err(w, n);
                         break;
@@ -708,24 +693,16 @@ static int yflat_node(struct ywalk *w, const struct kfs_ynode *n, unsigned depth
 int kfs_yflat_render(struct kfs_ynode *const *docs, size_t n_docs, struct kfs_buf *out,
                      struct kfs_buf *notes, char *err, size_t errsize)
 {
-        struct ywalk w = {
-                .out = out,
-                .notes = notes,
-                .path = KFS_BUF_INIT(KFS_YFLAT_MAX_PATH),
-                .key = KFS_BUF_INIT(KFS_YFLAT_MAX_PATH),
-                .budget = 2ul * KFS_YDOC_MAX_EXPANDED,
-                .err = err,
-                .errsize = errsize,
-        };
+        struct ywalk w;
         int r = 0;
 
+        ywalk_init(&w, out, notes, err, errsize);
         for (size_t i = 0; i < n_docs && r == 0; i++) {
                 kfs_buf_reset(&w.path);
                 if (n_docs > 1)
                         kfs_buf_addf(&w.path, "[%zu]", i);
                 r = yflat_node(&w, docs[i], 0);
         }
-        kfs_buf_release(&w.path);
-        kfs_buf_release(&w.key);
+        ywalk_release(&w);
         return r < 0 ? r : out->err;
 }
