@@ -263,8 +263,10 @@ static int yaml_render_flat(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
         kfs_buf_addn(&notes, f->notes.buf, f->notes.len);
         r = kfs_yflat_render(f->docs, f->n_docs, out, &notes, err, sizeof(err));
         /* notes past YFILE_MAX_NOTES are left out, whole lines only */
-        while (notes.len && notes.buf[notes.len - 1] != '\n')
-                notes.len--;
+        len = notes.len;
+        while (len && notes.buf[len - 1] != '\n')
+                len--;
+        kfs_buf_truncate(&notes, len);
         if (r == 0 && notes.len) {
                 /* the notes go first: grow, then move the lines down */
                 len = out->len;
