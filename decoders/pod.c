@@ -15,7 +15,8 @@
  *           literal `value`, `$$` is `$`, and references that cannot be
  *           resolved stay as written. Values of variables with secret names
  *           expand to REDACTED, and secret flags' values read REDACTED
- *           (SPEC section 3). A container without command and args (the
+ *           (SPEC section 3); the document is redacted first (yredact.c),
+ *           so secrets inside strings are gone too. A container without command and args (the
  *           image's entrypoint) has no lines after its header.
  */
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "redact.h"
 #include "sdsyntax.h"
 #include "ydoc.h"
+#include "yredact.h"
 
 struct pod_doc {
         struct kfs_ydoc *y;
@@ -85,6 +87,13 @@ static int pod_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **r
         if (r < 0) {
                 free(d);
                 return kfs_ctx_fail(ctx, r, "%s", err[0] ? err : "not YAML");
+        }
+        /* secrets inside strings (`sh -c "... --token X"`) too: work from the redacted document */
+        r = kfs_yredact(d->y);
+        if (r < 0) {
+                kfs_ydoc_free(d->y);
+                free(d);
+                return kfs_ctx_fail(ctx, r, "cannot redact the document");
         }
         *ret_doc = d;
         return 0;

@@ -207,13 +207,50 @@ static bool ynode_same_key(const struct kfs_ynode *a, const struct kfs_ynode *b)
                memcmp(a->str, b->str, a->n) == 0;
 }
 
-/* Whether pairs[0..n) (a flat key/value array) holds `key` outside merge entries. */
-static bool ypairs_have(struct kfs_ynode *const *pairs, size_t n, const struct kfs_ynode *key)
+/*
+ * A set of map keys (equal as ynode_same_key() says), so that merging maps
+ * of n keys costs O(n), not O(n^2): `<<: *big` into a big map is input
+ * anyone can write.
+ */
+struct ykeyset {
+        const struct kfs_ynode **slot;
+        size_t mask;
+};
+
+static size_t ykey_hash(const struct kfs_ynode *k)
 {
-        for (size_t i = 0; i + 1 < n; i += 2)
-                if (!ynode_is_merge_key(pairs[i]) && ynode_same_key(pairs[i], key))
-                        return true;
-        return false;
+        size_t h = 1469598103u;
+
+        if (k->type != KFS_YSCALAR)
+                return (size_t) (uintptr_t) k * 2654435761u;
+        for (size_t i = 0; i < k->n; i++)
+                h = (h ^ (unsigned char) k->str[i]) * 16777619u;
+        return h;
+}
+
+static int ykeyset_init(struct ykeyset *s, size_t n)
+{
+        size_t size = 16;
+
+        while (size < 2 * n)
+                size *= 2;
+        s->slot = calloc(size, sizeof(*s->slot));
+        s->mask = size - 1;
+        return s->slot ? 0 : -ENOMEM;
+}
+
+/* Adds `k`; false if an equal key was there already. */
+static bool ykeyset_add(struct ykeyset *s, const struct kfs_ynode *k)
+{
+        size_t i = ykey_hash(k) & s->mask;
+
+        while (s->slot[i]) {
+                if (ynode_same_key(s->slot[i], k))
+                        return false;
+                i = (i + 1) & s->mask;
+        }
+        s->slot[i] = k;
+        return true;
 }
 
 static int yframe_push_kid(struct yframe *f, struct kfs_ynode *kid)
@@ -238,7 +275,25 @@ static int yframe_push_kid(struct yframe *f, struct kfs_ynode *kid)
 static int yframe_apply_merge(struct yparse *p, struct yframe *f, const yaml_mark_t *m)
 {
         struct yframe out = { 0 };
+        struct ykeyset keys;
+        size_t total = f->n;
         int r = 0;
+
+        /* the map's own keys win, then the earlier merged map's */
+        for (size_t i = 0; i + 1 < f->n; i += 2) {
+                const struct kfs_ynode *v = f->kids[i + 1];
+                if (!ynode_is_merge_key(f->kids[i]))
+                        continue;
+                if (v->type == KFS_YMAP)
+                        total += 2 * (size_t) v->n;
+                for (size_t s = 0; v->type == KFS_YSEQ && s < v->n; s++)
+                        total += v->items[s]->type == KFS_YMAP ? 2 * (size_t) v->items[s]->n : 0;
+        }
+        if (ykeyset_init(&keys, total / 2 + 1) < 0)
+                return -ENOMEM;
+        for (size_t i = 0; i + 1 < f->n; i += 2)
+                if (!ynode_is_merge_key(f->kids[i]))
+                        ykeyset_add(&keys, f->kids[i]);
 
         for (size_t i = 0; i + 1 < f->n && r == 0; i += 2) {
                 struct kfs_ynode *k = f->kids[i], *v = f->kids[i + 1];
@@ -265,7 +320,7 @@ static int yframe_apply_merge(struct yparse *p, struct yframe *f, const yaml_mar
                         for (size_t j = 0; j < src->n && r == 0; j++) {
                                 struct kfs_ynode *mk = src->items[2 * j], *mv = src->items[2 * j + 1];
 
-                                if (ypairs_have(f->kids, f->n, mk) || ypairs_have(out.kids, out.n, mk))
+                                if (!ykeyset_add(&keys, mk))
                                         continue;
                                 r = yframe_push_kid(&out, mk);
                                 if (r == 0)
@@ -273,6 +328,7 @@ static int yframe_apply_merge(struct yparse *p, struct yframe *f, const yaml_mar
                         }
                 }
         }
+        free(keys.slot);
         free(f->kids);
         f->kids = out.kids;
         f->n = out.n;
@@ -562,6 +618,29 @@ nomem:
         return NULL;
 }
 
+/* A lower bound of the nodes a JSON text makes: its ',' and ':' outside strings. */
+static size_t ydoc_json_bound(const char *data, size_t len)
+{
+        size_t n = 0;
+        bool in_string = false;
+
+        for (size_t i = 0; i < len; i++) {
+                char c = data[i];
+
+                if (in_string) {
+                        if (c == '\\')
+                                i++;
+                        else if (c == '"')
+                                in_string = false;
+                } else if (c == '"') {
+                        in_string = true;
+                } else if (c == ',' || c == ':') {
+                        n++;
+                }
+        }
+        return n;
+}
+
 static int ydoc_parse_json(struct kfs_ydoc *d, const char *data, size_t len, char *err, size_t errsize)
 {
         json_error_t jerr;
@@ -569,9 +648,19 @@ static int ydoc_parse_json(struct kfs_ydoc *d, const char *data, size_t len, cha
         struct kfs_ynode *root;
         int r = 0;
 
+        /* jansson's tree costs ~40-130 bytes a value before ours is built:
+         * refuse what would pass the node limit before it is made (every
+         * ',' and ':' outside strings stands for at least one node) */
+        if (ydoc_json_bound(data, len) >= KFS_YDOC_MAX_NODES)
+                return ydoc_fail(err, errsize, -E2BIG, "too many nodes (limit " YDOC_STR(KFS_YDOC_MAX_NODES) ")");
         j = json_loadb(data, len, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr);
-        if (!j)
+        if (!j) {
+                /* "... near 'TEXT'" would quote the file: a token, perhaps */
+                char *near = strstr(jerr.text, " near ");
+                if (near)
+                        *near = '\0';
                 return ydoc_fail(err, errsize, -EINVAL, "line %d, column %d: %s", jerr.line, jerr.column, jerr.text);
+        }
         root = ydoc_from_json(d, j, 0, err, errsize, &r);
         json_decref(j);
         if (!root)
@@ -696,15 +785,15 @@ static bool ykind_in(const char *s, const char *const *set)
         return false;
 }
 
-/* Go's strconv.ParseInt/ParseUint(s, 0, 64) success, as go-yaml v2 tries them. */
-static bool ykind_go_int(const char *s)
+bool kfs_yint_parse(const char *s, bool *ret_neg, uint64_t *ret_mag)
 {
         const char *p = s, *digits;
-        int base = 10;
-        unsigned long long v = 0;
+        bool neg = false;
+        unsigned base = 10;
+        uint64_t v = 0;
 
         if (*p == '+' || *p == '-')
-                p++;
+                neg = *p++ == '-';
         if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
                 base = 16, p += 2;
         else if (p[0] == '0' && (p[1] == 'o' || p[1] == 'O'))
@@ -715,26 +804,26 @@ static bool ykind_go_int(const char *s)
                 base = 8, p += 1;
         digits = p;
         for (; *p; p++) {
-                int dv;
+                unsigned dv;
 
                 if (*p >= '0' && *p <= '9')
-                        dv = *p - '0';
+                        dv = (unsigned) (*p - '0');
                 else if (*p >= 'a' && *p <= 'f')
-                        dv = *p - 'a' + 10;
+                        dv = (unsigned) (*p - 'a' + 10);
                 else if (*p >= 'A' && *p <= 'F')
-                        dv = *p - 'A' + 10;
+                        dv = (unsigned) (*p - 'A' + 10);
                 else
                         return false;
-                if (dv >= base)
+                if (dv >= base || v > (UINT64_MAX - dv) / base)
                         return false;
-                if (v > (UINT64_MAX - (unsigned) dv) / (unsigned) base)
-                        return false;
-                v = v * (unsigned) base + (unsigned) dv;
+                v = v * base + dv;
         }
-        if (p == digits && base != 8)
+        /* "0x" alone is no number; a negative one must fit int64 */
+        if (p == digits || (neg && v > (uint64_t) INT64_MAX + 1))
                 return false;
-        /* a negative number must fit int64 */
-        return s[0] != '-' || v <= (unsigned long long) INT64_MAX + 1;
+        *ret_neg = neg && v != 0;
+        *ret_mag = v;
+        return true;
 }
 
 /* go-yaml v2's yamlStyleFloat: ^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$ */
@@ -784,6 +873,8 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
         };
         const char *s;
         char plain[128];
+        bool neg;
+        uint64_t mag;
         size_t k = 0;
 
         if (!n || n->type != KFS_YSCALAR)
@@ -807,15 +898,15 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
         if (n->style != KFS_YPLAIN)
                 return KFS_YSTR;
         s = n->str;
-        /* only these start a null, a bool or a number: most scalars stop here */
-        if (!strchr("~nNyYtTfFoO.+-0123456789", s[0]))
-                return KFS_YSTR;
-        if (ykind_in(s, nulls))
-                return KFS_YNULL;
-        if (ykind_in(s, bools))
-                return KFS_YBOOL;
-        if (ykind_in(s, floats))
-                return KFS_YFLOAT;
+        /* every word below is at most 6 bytes and starts with one of these */
+        if (n->n <= 6 && (!s[0] || strchr("~nNyYtToOfF.+-", s[0]))) {
+                if (ykind_in(s, nulls))
+                        return KFS_YNULL;
+                if (ykind_in(s, bools))
+                        return KFS_YBOOL;
+                if (ykind_in(s, floats))
+                        return KFS_YFLOAT;
+        }
         if (!strchr("+-.0123456789", s[0]) || n->n >= sizeof(plain))
                 return KFS_YSTR;
         /* go-yaml v2 drops every '_' before trying numbers */
@@ -823,7 +914,7 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
                 if (*p != '_')
                         plain[k++] = *p;
         plain[k] = '\0';
-        if (ykind_go_int(plain))
+        if (kfs_yint_parse(plain, &neg, &mag))
                 return KFS_YINT;
         /* strconv.ParseFloat must succeed too: out of range (1e400) is a string */
         if (ykind_yaml_float(plain) && isfinite(strtod(plain, NULL)))

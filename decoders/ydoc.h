@@ -28,7 +28,7 @@
 #include <stdint.h>
 
 #define KFS_YDOC_MAX_DEPTH 512               /* nesting of sequences and maps */
-#define KFS_YDOC_MAX_NODES 2000000           /* nodes held in memory */
+#define KFS_YDOC_MAX_NODES 1000000           /* nodes held in memory (~50 bytes each) */
 #define KFS_YDOC_MAX_EXPANDED 4000000        /* nodes reachable with aliases expanded */
 
 enum kfs_ytype {
@@ -97,3 +97,8 @@ bool kfs_ynull(const struct kfs_ynode *n);
 
 /* The meaning of a scalar (KFS_YSTR for quoted and explicitly !!str-tagged ones). */
 enum kfs_ykind kfs_ykind(const struct kfs_ynode *n);
+
+/* Go's strconv.ParseInt(s, 0, 64), else ParseUint(s, 0, 64), as go-yaml v2
+ * tries them (on the text without '_'): 0x, 0o, 0b and 0 (octal) prefixes,
+ * a sign. The value as sign and magnitude; false if neither would take it. */
+bool kfs_yint_parse(const char *s, bool *ret_neg, uint64_t *ret_mag);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include <errno.h>
 
+#include "buf.h"
 #include "test.h"
 #include "ydoc.h"
 
@@ -148,12 +149,88 @@ static void test_kinds(void)
         };
 
         CHECK_INT(l->n, sizeof(want) / sizeof(want[0]));
+        /* Go's ParseInt(s, 0, 64) wants digits after a prefix */
+        {
+                bool neg;
+                uint64_t mag;
+                CHECK(!kfs_yint_parse("0o", &neg, &mag));
+                CHECK(!kfs_yint_parse("0x", &neg, &mag));
+                CHECK(kfs_yint_parse("-0x1F", &neg, &mag) && neg && mag == 31);
+                CHECK(kfs_yint_parse("-9223372036854775808", &neg, &mag) && neg && mag == (uint64_t) INT64_MAX + 1);
+                CHECK(!kfs_yint_parse("-9223372036854775809", &neg, &mag));
+                CHECK(kfs_yint_parse("18446744073709551615", &neg, &mag) && !neg && mag == UINT64_MAX);
+                CHECK(!kfs_yint_parse("18446744073709551616", &neg, &mag));
+                CHECK(kfs_yint_parse("0777", &neg, &mag) && mag == 511);
+                CHECK(!kfs_yint_parse("08", &neg, &mag));
+        }
         for (size_t i = 0; i < l->n && i < sizeof(want) / sizeof(want[0]); i++) {
                 if (kfs_ykind(l->items[i]) != want[i])
                         fprintf(stderr, "item %zu '%s'\n", i, l->items[i]->str);
                 CHECK_INT(kfs_ykind(l->items[i]), want[i]);
         }
         kfs_ydoc_free(d);
+}
+
+/* `<<: *big` into a big map: linear, and the map's own keys still win */
+static void test_merge_big(void)
+{
+        struct kfs_buf b = KFS_BUF_INIT(16u << 20);
+        const size_t n = 20000;
+        struct kfs_ydoc *d;
+
+        kfs_buf_add(&b, "base: &b\n");
+        for (size_t i = 0; i < n; i++)
+                kfs_buf_addf(&b, "  k%zu: base\n", i);
+        kfs_buf_add(&b, "m:\n  k7: own\n  <<: *b\n");
+        for (size_t i = 0; i < n; i++)
+                kfs_buf_addf(&b, "  j%zu: v\n", i);
+        d = parse(kfs_buf_str(&b), 0);
+        if (d) {
+                const struct kfs_ynode *m = kfs_ymap_get(d->docs[0], "m");
+                CHECK_INT(m->n, 2 * n);
+                CHECK_STR(kfs_ymap_str(m, "k7"), "own");
+                CHECK_STR(kfs_ymap_str(m, "k19999"), "base");
+                CHECK_STR(kfs_yscalar(m->items[0]), "k7");      /* own keys keep their place */
+                CHECK_STR(kfs_yscalar(m->items[2]), "k0");      /* merged ones come where << was */
+        }
+        kfs_ydoc_free(d);
+        kfs_buf_release(&b);
+}
+
+/* error messages never quote the input (it may be a token) */
+static void test_errors_quote_nothing(void)
+{
+        const char *bad[] = {
+                "{\"token\": abc123sekrit",
+                "{\"token\": \"x\" abc123sekrit}",
+                "[abc123sekrit",
+        };
+        char err[256];
+        struct kfs_ydoc *d = NULL;
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                CHECK(kfs_ydoc_parse(bad[i], strlen(bad[i]), &d, err, sizeof(err)) < 0);
+                CHECK(strstr(err, "abc123") == NULL);
+                CHECK(strncmp(err, "invalid JSON: line 1, column ", 29) == 0);
+        }
+}
+
+/* JSON past the node limit is refused before jansson builds its tree */
+static void test_json_limit(void)
+{
+        size_t n = KFS_YDOC_MAX_NODES + 1;
+        char *s = malloc(2 * n + 2), err[256];
+        struct kfs_ydoc *d = NULL;
+
+        s[0] = '[';
+        for (size_t i = 0; i < n; i++) {
+                s[1 + 2 * i] = '0';
+                s[2 + 2 * i] = i + 1 < n ? ',' : ']';
+        }
+        s[2 * n + 1] = '\0';
+        CHECK_INT(kfs_ydoc_parse(s, strlen(s), &d, err, sizeof(err)), -E2BIG);
+        CHECK(strstr(err, "too many nodes") != NULL);
+        free(s);
 }
 
 int main(void)
@@ -164,5 +241,8 @@ int main(void)
         test_hostile();
         test_json();
         test_kinds();
+        test_merge_big();
+        test_errors_quote_nothing();
+        test_json_limit();
         return test_exit();
 }

@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <errno.h>
+
+#include "buf.h"
 #include "test.h"
 #include "yredact.h"
 
@@ -18,6 +21,129 @@ static const char *at(const struct kfs_ynode *n, const char *path)
                 path += len + (path[len] == '.');
         }
         return kfs_yscalar(n);
+}
+
+/* Parses and redacts `text`; the result's first document. */
+static struct kfs_ydoc *redacted(const char *text)
+{
+        struct kfs_ydoc *d = NULL;
+        char err[128];
+
+        CHECK_INT(kfs_ydoc_parse(text, strlen(text), &d, err, sizeof(err)), 0);
+        if (d)
+                CHECK_INT(kfs_yredact(d), 0);
+        return d;
+}
+
+/* secrets in the text of values, under innocent keys */
+static void test_text(void)
+{
+        const char *doc =
+                "data:\n"
+                "  key.pem: |\n"
+                "    -----BEGIN RSA PRIVATE KEY-----\n"
+                "    MIIEcanary\n"
+                "    -----END RSA PRIVATE KEY-----\n"
+                "  cert.pem: \"-----BEGIN CERTIFICATE-----\"\n"
+                "  jwt: \"Authorization: Bearer eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjYW5hcnkifQ.c2lnbmF0dXJl end\"\n"
+                "  join: kubeadm join 10.0.0.1:6443 --token abcdef.0123456789abcdef --discovery-token-ca-cert-hash sha256:00\n"
+                "  db: postgres://k3s:canarypw@10.0.0.2:5432/k3s\n"
+                "  plain: https://example.com:443/path\n"
+                "  env: K3S_TOKEN=canary1 HOME=/root\n"
+                "  conf: \"server: x\\ntoken: canary2\\nname: y\\n\"\n"
+                "args: [--token=canary3, --token, canary4, --v, '2', --password, canary5]\n"
+                "certificateKey: canary6\n"
+                "auth: canary7\n"
+                "registry: {auth: {username: u, password: canary9, auth: canary10}}\n"
+                "tlsPrivateKey: canary8\n"
+                "tlsPrivateKeyFile: /etc/x.key\n"
+                "eyJhbGciOiJIUzI1NiJ9.eyJ4IjoxfQ.c2ln: as a key\n";
+        struct kfs_ydoc *d = redacted(doc);
+        const struct kfs_ynode *r = d->docs[0];
+
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "key.pem"), "REDACTED");
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "cert.pem"), "-----BEGIN CERTIFICATE-----");
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "jwt"), "Authorization: Bearer REDACTED end");
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "join"),
+                  "kubeadm join 10.0.0.1:6443 --token REDACTED --discovery-token-ca-cert-hash sha256:00");
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "db"), "postgres://k3s:REDACTED@10.0.0.2:5432/k3s");
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "plain"), "https://example.com:443/path");
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "env"), "K3S_TOKEN=REDACTED HOME=/root");
+        CHECK_STR(kfs_ymap_str(kfs_ymap_get(r, "data"), "conf"), "server: x\ntoken: REDACTED\nname: y\n");
+        CHECK_STR(at(r, "args.#0"), "--token=REDACTED");
+        CHECK_STR(at(r, "args.#1"), "--token");
+        CHECK_STR(at(r, "args.#2"), "REDACTED");
+        CHECK_STR(at(r, "args.#4"), "2");
+        CHECK_STR(at(r, "args.#6"), "REDACTED");
+        CHECK_STR(at(r, "certificateKey"), "REDACTED");
+        CHECK_STR(at(r, "auth"), "REDACTED");
+        CHECK_STR(at(r, "registry.auth.username"), "u");
+        CHECK_STR(at(r, "registry.auth.password"), "REDACTED");
+        CHECK_STR(at(r, "registry.auth.auth"), "REDACTED");
+        CHECK_STR(at(r, "tlsPrivateKey"), "REDACTED");
+        CHECK_STR(at(r, "tlsPrivateKeyFile"), "/etc/x.key");
+        CHECK_STR(kfs_yscalar(r->items[2 * (r->n - 1)]), "REDACTED");
+        kfs_ydoc_free(d);
+}
+
+/* Kubernetes names secrets by reference; references are not secrets */
+static void test_references(void)
+{
+        struct kfs_ydoc *d = redacted(
+                "spec:\n"
+                "  imagePullSecrets: [{name: regcred}]\n"
+                "  volumes:\n"
+                "  - name: certs\n"
+                "    secret: {secretName: etcd-certs, defaultMode: 0400}\n"
+                "  - projected: {sources: [{secret: {name: ca, items: [{key: ca.crt, path: ca.crt}]}}]}\n"
+                "  containers:\n"
+                "  - env:\n"
+                "    - name: DB_PASSWORD\n"
+                "      valueFrom: {secretKeyRef: {name: db, key: password}}\n"
+                "    envFrom: [{secretRef: {name: app}}]\n"
+                "secrets: [{name: sa-token-x}]\n"
+                "clientSecretName: oidc\n"
+                "configMapAndSecretChangeDetectionStrategy: Watch\n"
+                "automountServiceAccountToken: false\n"
+                "projected: {sources: [{serviceAccountToken: {path: token, audience: vault, expirationSeconds: 3600}}]}\n"
+                "discovery: {bootstrapToken: {token: abcdef.0123456789abcdef, apiServerEndpoint: '10.0.0.1:6443'}}\n"
+                "secret: {raw: material}\n");
+        const struct kfs_ynode *r = d->docs[0];
+
+        CHECK_STR(at(r, "spec.imagePullSecrets.#0.name"), "regcred");
+        CHECK_STR(at(r, "spec.volumes.#0.secret.secretName"), "etcd-certs");
+        CHECK_STR(at(r, "spec.volumes.#1.projected.sources.#0.secret.name"), "ca");
+        CHECK_STR(at(r, "spec.containers.#0.env.#0.valueFrom.secretKeyRef.name"), "db");
+        CHECK_STR(at(r, "spec.containers.#0.env.#0.valueFrom.secretKeyRef.key"), "password");
+        CHECK_STR(at(r, "spec.containers.#0.envFrom.#0.secretRef.name"), "app");
+        CHECK_STR(at(r, "secrets.#0.name"), "sa-token-x");
+        CHECK_STR(at(r, "clientSecretName"), "oidc");
+        CHECK_STR(at(r, "configMapAndSecretChangeDetectionStrategy"), "Watch");
+        CHECK_STR(at(r, "automountServiceAccountToken"), "false");
+        CHECK_STR(at(r, "projected.sources.#0.serviceAccountToken.audience"), "vault");
+        CHECK_STR(at(r, "discovery.bootstrapToken.token"), "REDACTED");
+        CHECK_STR(at(r, "discovery.bootstrapToken.apiServerEndpoint"), "10.0.0.1:6443");
+        CHECK_STR(at(r, "secret"), "REDACTED");        /* not a reference: replaced whole */
+        kfs_ydoc_free(d);
+}
+
+/* aliases cannot make the text scan unbounded: it fails closed */
+static void test_scan_budget(void)
+{
+        struct kfs_buf b = KFS_BUF_INIT(64u << 20);
+        struct kfs_ydoc *d = NULL;
+        char err[128];
+
+        kfs_buf_add(&b, "a: &a \"");
+        kfs_buf_pad(&b, 'x', 1u << 20);
+        kfs_buf_add(&b, "\"\nb: [");
+        for (int i = 0; i < 100; i++)
+                kfs_buf_add(&b, "*a,");
+        kfs_buf_add(&b, "*a]\n");
+        CHECK_INT(kfs_ydoc_parse(kfs_buf_str(&b), b.len, &d, err, sizeof(err)), 0);
+        CHECK_INT(kfs_yredact(d), -E2BIG);
+        kfs_ydoc_free(d);
+        kfs_buf_release(&b);
 }
 
 int main(void)
@@ -85,5 +211,8 @@ int main(void)
         CHECK_STR(at(d->docs[0], "users.#0.user.exec.env.#1.value"), "");
         CHECK_STR(at(d->docs[0], "users.#0.user.client-certificate-data"), "DATA+OMITTED");
         kfs_ydoc_free(d);
+        test_text();
+        test_references();
+        test_scan_budget();
         return test_exit();
 }
