@@ -1638,7 +1638,8 @@ static struct kc_str kc_token(const char **p, const char *end, const char *stops
                 *p = s < end && *s == q ? s + 1 : s;
                 return t;
         }
-        while (s < end && !strchr(stops, *s) && *s != '\n' && !(*s == ' ' && s + 1 < end && s[1] == '#'))
+        /* strchr() finds the terminating NUL too: a NUL byte is never a stop */
+        while (s < end && (!*s || !strchr(stops, *s)) && *s != '\n' && !(*s == ' ' && s + 1 < end && s[1] == '#'))
                 s++;
         t.n = (size_t) (s - t.s);
         while (t.n && (t.s[t.n - 1] == ' ' || t.s[t.n - 1] == '\t' || t.s[t.n - 1] == '\r'))
@@ -1705,7 +1706,7 @@ static void kc_scan_flow(const char *s, const char *end, struct kc_seen *seen)
 
                         if (depth == 1 && want_key)
                                 key = t;
-                        if (t.n == 0 && s < end && !strchr(",:{}[]#", *s))
+                        if (t.n == 0 && s < end && (!*s || !strchr(",:{}[]#", *s)))
                                 s++;
                 }
         }
