@@ -543,12 +543,6 @@ static void strip_underscores(const char *s, char *out, size_t size)
         out[k] = '\0';
 }
 
-/* The value of a KFS_YBOOL scalar. */
-static bool ybool_true(const char *s)
-{
-        return strchr("yYtT", s[0]) || strcmp(s, "on") == 0 || strcmp(s, "On") == 0 || strcmp(s, "ON") == 0;
-}
-
 /* The value of a KFS_YFLOAT scalar (".inf", ".nan", or decimal). */
 static double yfloat_value(const char *plain)
 {
@@ -592,7 +586,7 @@ int kfs_goyaml_key(const struct kfs_ynode *k, char *buf, size_t size, const char
                 *ret_n = k->n;
                 return 0;
         case KFS_YBOOL:
-                snprintf(buf, size, "%s", ybool_true(k->str) ? "true" : "false");
+                snprintf(buf, size, "%s", kfs_ybool(k) ? "true" : "false");
                 break;
         case KFS_YINT:
                 strip_underscores(k->str, plain, sizeof(plain));
@@ -656,7 +650,7 @@ struct kfs_gv *kfs_gv_from_ynode(const struct kfs_ynode *n, char *err, size_t er
         case KFS_YNULL:
                 return kfs_gv_new(KFS_GV_NULL);
         case KFS_YBOOL:
-                return kfs_gv_bool(ybool_true(n->str));
+                return kfs_gv_bool(kfs_ybool(n));
         case KFS_YINT:
                 if (gv_int(n->str, num, sizeof(num), err, errsize) < 0)
                         return NULL;

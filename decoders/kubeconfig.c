@@ -470,11 +470,6 @@ static void kc_pop(struct kc_load *ld, size_t saved)
         ld->path[saved] = '\0';
 }
 
-static bool kc_ytrue(const char *s)
-{
-        return strchr("yYtT", s[0]) || strcmp(s, "on") == 0 || strcmp(s, "On") == 0 || strcmp(s, "ON") == 0;
-}
-
 static int kc_b64val(unsigned char c)
 {
         if (c >= 'A' && c <= 'Z')
@@ -639,7 +634,7 @@ static void kc_load_value(struct kc_load *ld, const struct kc_type *st, const st
                 if (jt != KC_JBOOL)
                         kc_type_error(ld, st, jt, "bool");
                 else
-                        *(bool *) p = kc_ytrue(v->str);
+                        *(bool *) p = kfs_ybool(v);
                 break;
         case KC_BYTES: {
                 struct kc_bytes *b = p;

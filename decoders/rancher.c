@@ -113,7 +113,7 @@ static char *rancher_scalar(const struct kfs_ynode *n)
         case KFS_YNULL:
                 return strdup("");
         case KFS_YBOOL:
-                return strdup(strchr("yYtToO", s[0]) && strcasecmp(s, "off") != 0 ? "true" : "false");
+                return strdup(kfs_ybool(n) ? "true" : "false");
         case KFS_YINT: {
                 /* YAML 1.1 integers: 0x.., 0b.., 0.. octal, _ separators, a sign */
                 char digits[128];

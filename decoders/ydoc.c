@@ -921,3 +921,11 @@ enum kfs_ykind kfs_ykind(const struct kfs_ynode *n)
                 return KFS_YFLOAT;
         return KFS_YSTR;
 }
+
+bool kfs_ybool(const struct kfs_ynode *n)
+{
+        const char *s = kfs_yscalar(n);
+
+        return s && s[0] && (strchr("yYtT", s[0]) || strcmp(s, "on") == 0 || strcmp(s, "On") == 0 ||
+                             strcmp(s, "ON") == 0);
+}

@@ -98,6 +98,10 @@ bool kfs_ynull(const struct kfs_ynode *n);
 /* The meaning of a scalar (KFS_YSTR for quoted and explicitly !!str-tagged ones). */
 enum kfs_ykind kfs_ykind(const struct kfs_ynode *n);
 
+/* The value of a KFS_YBOOL scalar: true for YAML 1.1's y, yes, true, on in
+ * any of their spellings. */
+bool kfs_ybool(const struct kfs_ynode *n);
+
 /* Go's strconv.ParseInt(s, 0, 64), else ParseUint(s, 0, 64), as go-yaml v2
  * tries them (on the text without '_'): 0x, 0o, 0b and 0 (octal) prefixes,
  * a sign. The value as sign and magnitude; false if neither would take it. */
