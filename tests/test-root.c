@@ -13,52 +13,18 @@
 #include "root.h"
 #include "test.h"
 
-static char top[] = "/tmp/kfs-test-root-XXXXXX";
-
-static void put(const char *rel, const char *content)
-{
-        char path[4096];
-        FILE *f;
-
-        snprintf(path, sizeof(path), "%s/%s", top, rel);
-        f = fopen(path, "w");
-        if (!f) {
-                perror(path);
-                exit(1);
-        }
-        fputs(content, f);
-        fclose(f);
-}
-
-#define sh(...) do { \
-        char cmd_[8192]; \
-        snprintf(cmd_, sizeof(cmd_), __VA_ARGS__); \
-        sh_run(cmd_); \
-} while (0)
-
-static void sh_run(const char *cmd)
-{
-        if (system(cmd) != 0) {
-                fprintf(stderr, "setup failed: %s\n", cmd);
-                exit(1);
-        }
-}
-
 static void setup(void)
 {
-        if (!mkdtemp(top)) {
-                perror("mkdtemp");
-                exit(1);
-        }
-        /* top/outside.txt is outside ROOT = top/root */
-        sh("mkdir -p %s/root/etc/kubernetes/pki %s/root/var/lib/kubelet/pki", top, top);
-        put("outside.txt", "SECRET OUTSIDE\n");
-        put("root/etc/kubernetes/pki/ca.crt", "inside\n");
-        put("root/var/lib/kubelet/pki/kubelet-client-2024.pem", "cert\n");
-        sh("cd %s/root/var/lib/kubelet/pki && ln -s /var/lib/kubelet/pki/kubelet-client-2024.pem kubelet-client-current.pem"
+        test_tree("root");
+        /* outside.txt is outside ROOT = root/ */
+        test_sh("mkdir -p %s/root/etc/kubernetes/pki %s/root/var/lib/kubelet/pki", test_top, test_top);
+        test_put("outside.txt", "SECRET OUTSIDE\n");
+        test_put("root/etc/kubernetes/pki/ca.crt", "inside\n");
+        test_put("root/var/lib/kubelet/pki/kubelet-client-2024.pem", "cert\n");
+        test_sh("cd %s/root/var/lib/kubelet/pki && ln -s /var/lib/kubelet/pki/kubelet-client-2024.pem kubelet-client-current.pem"
            " && ln -s ../../../../../outside.txt dotdot && ln -s /../../outside.txt abs"
-           " && ln -s loop1 loop2 && ln -s loop2 loop1 && ln -s %s/outside.txt hostabs", top, top);
-        sh("mkfifo %s/root/etc/kubernetes/fifo", top);
+           " && ln -s loop1 loop2 && ln -s loop2 loop1 && ln -s %s/outside.txt hostabs", test_top, test_top);
+        test_sh("mkfifo %s/root/etc/kubernetes/fifo", test_top);
 }
 
 static void check_root(struct kfs_root *root)
@@ -145,13 +111,13 @@ int main(void)
         char path[4096];
 
         setup();
-        snprintf(path, sizeof(path), "%s/root", top);
+        snprintf(path, sizeof(path), "%s/root", test_top);
         CHECK_INT(kfs_root_init(&root, path), 0);
         check_root(&root);
         root.walk = true;               /* as on a kernel without openat2 */
         check_root(&root);
         kfs_root_release(&root);
         test_paths();
-        sh("rm -rf %s", top);
+        test_sh("rm -rf %s", test_top);
         return test_exit();
 }

@@ -17,32 +17,7 @@
 #include "root.h"
 #include "test.h"
 
-static char top[] = "/tmp/kfs-test-unit-XXXXXX";
 static struct kfs_root root;
-
-static void put(const char *rel, const char *content)
-{
-        char path[4096];
-        FILE *f;
-
-        snprintf(path, sizeof(path), "%s/%s", top, rel);
-        f = fopen(path, "w");
-        if (!f) {
-                perror(path);
-                exit(1);
-        }
-        fputs(content, f);
-        fclose(f);
-}
-
-#define sh(...) do { \
-        char cmd_[8192]; \
-        snprintf(cmd_, sizeof(cmd_), __VA_ARGS__); \
-        if (system(cmd_) != 0) { \
-                fprintf(stderr, "setup failed: %s\n", cmd_); \
-                exit(1); \
-        } \
-} while (0)
 
 /* The view `view` (0 = flags, 1 = env, 2 = unit) of `rel` by `dec`, malloc'd. */
 static char *decode(const struct kfs_decoder *dec, const char *rel, size_t view)
@@ -62,9 +37,9 @@ static void test_many_dropins(void)
 {
         char *s;
 
-        sh("mkdir -p %s/etc/systemd/system/many.service.d", top);
-        put("etc/systemd/system/many.service", "[Service]\nExecStart=/bin/true\n");
-        sh("cd %s/etc/systemd/system/many.service.d && for i in $(seq 1 200); do printf '[Service]\\n' > $i.conf; done", top);
+        test_sh("mkdir -p %s/etc/systemd/system/many.service.d", test_top);
+        test_put("etc/systemd/system/many.service", "[Service]\nExecStart=/bin/true\n");
+        test_sh("cd %s/etc/systemd/system/many.service.d && for i in $(seq 1 200); do printf '[Service]\\n' > $i.conf; done", test_top);
         s = decode(&kfs_decoder_unit, "etc/systemd/system/many.service", 0);
         CHECK_STR(s, "error: many.service: more than 128 drop-ins\n");
         free(s);
@@ -75,14 +50,14 @@ static void test_special_envfiles(void)
         char *s;
 
         /* a FIFO and a directory as EnvironmentFile=: never opened for reading, never a hang */
-        sh("mkdir -p %s/etc/fifo.d && mkfifo %s/etc/fifo", top, top);
-        put("etc/systemd/system/fifo.service",
+        test_sh("mkdir -p %s/etc/fifo.d && mkfifo %s/etc/fifo", test_top, test_top);
+        test_put("etc/systemd/system/fifo.service",
             "[Service]\nEnvironmentFile=/etc/fifo\nEnvironmentFile=-/etc/fifo.d\nExecStart=/bin/x $A\n");
         s = decode(&kfs_decoder_unit, "etc/systemd/system/fifo.service", 0);
         CHECK_STR(s, "# EnvironmentFile=/etc/fifo: not a regular file; systemd would not start fifo.service\n/bin/x\n");
         free(s);
         /* outside ROOT is not reachable, also through .. */
-        put("etc/systemd/system/escape.service",
+        test_put("etc/systemd/system/escape.service",
             "[Service]\nEnvironmentFile=/../../../../../../etc/passwd\nExecStart=/bin/x $root\n");
         s = decode(&kfs_decoder_unit, "etc/systemd/system/escape.service", 0);
         CHECK_STR(s, "# EnvironmentFile=/../../../../../../etc/passwd: No such file or directory; "
@@ -101,7 +76,7 @@ static void test_dashes(void)
                 strcat(name, "-a");
         strcat(name, ".service");
         snprintf(rel, sizeof(rel), "etc/systemd/system/%s", name);
-        put(rel, "[Service]\nExecStart=/bin/true\n");
+        test_put(rel, "[Service]\nExecStart=/bin/true\n");
         s = decode(&kfs_decoder_unit, rel, 0);
         CHECK(strncmp(s, "/bin/true\n", 10) == 0 || strncmp(s, "error: ", 7) == 0);
         free(s);
@@ -116,12 +91,12 @@ static void test_expansion_bomb(void)
         /* one 500 kB variable used a hundred times: over the expansion cap, an error */
         memset(big, 'x', 500000);
         big[500000] = '\0';
-        snprintf(path, sizeof(path), "%s/etc/bomb.env", top);
+        snprintf(path, sizeof(path), "%s/etc/bomb.env", test_top);
         f = fopen(path, "w");
         fprintf(f, "A=%s\n", big);
         fclose(f);
         free(big);
-        put("etc/systemd/system/bomb.service",
+        test_put("etc/systemd/system/bomb.service",
             "[Service]\nEnvironmentFile=/etc/bomb.env\nExecStart=/bin/x ${A} ${A} ${A} ${A} ${A} ${A} ${A} ${A}\n");
         s = decode(&kfs_decoder_unit, "etc/systemd/system/bomb.service", 0);
         CHECK(strncmp(s, "error: bomb.service: a command line expands to over", 51) == 0);
@@ -133,7 +108,7 @@ static void test_binary(void)
         char *s;
 
         /* binary junk: no crash; a NUL ends a line as read_line() does */
-        sh("printf '[Service]\\nExecStart=/bin/a b\\000c\\377\\nEnvironment=X=\\001\\n' > %s/etc/systemd/system/bin.service", top);
+        test_sh("printf '[Service]\\nExecStart=/bin/a b\\000c\\377\\nEnvironment=X=\\001\\n' > %s/etc/systemd/system/bin.service", test_top);
         s = decode(&kfs_decoder_unit, "etc/systemd/system/bin.service", 0);
         CHECK_STR(s, "/bin/a\nb\n");
         free(s);
@@ -162,12 +137,9 @@ static void test_flags_redaction(void)
 
 int main(void)
 {
-        if (!mkdtemp(top)) {
-                perror("mkdtemp");
-                return 1;
-        }
-        sh("mkdir -p %s/etc/systemd/system", top);
-        CHECK_INT(kfs_root_init(&root, top), 0);
+        test_tree("unit");
+        test_sh("mkdir -p %s/etc/systemd/system", test_top);
+        CHECK_INT(kfs_root_init(&root, test_top), 0);
         test_many_dropins();
         test_special_envfiles();
         test_dashes();
@@ -175,6 +147,6 @@ int main(void)
         test_binary();
         test_flags_redaction();
         kfs_root_release(&root);
-        sh("rm -rf %s", top);
+        test_sh("rm -rf %s", test_top);
         return test_exit();
 }

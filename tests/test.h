@@ -38,6 +38,47 @@ static int test_failures;
         } \
 } while (0)
 
+/*
+ * Scratch node trees: test_tree("name") makes /tmp/kfs-test-name-XXXXXX
+ * (its path in test_top), test_put() writes a file in it, test_sh() runs a
+ * setup command (printf-style; the test stops if it fails).
+ */
+static char test_top[64];
+
+static inline const char *test_tree(const char *name)
+{
+        snprintf(test_top, sizeof(test_top), "/tmp/kfs-test-%s-XXXXXX", name);
+        if (!mkdtemp(test_top)) {
+                perror("mkdtemp");
+                exit(EXIT_FAILURE);
+        }
+        return test_top;
+}
+
+static inline void test_put(const char *rel, const char *content)
+{
+        char path[4096];
+        FILE *f;
+
+        snprintf(path, sizeof(path), "%s/%s", test_top, rel);
+        f = fopen(path, "w");
+        if (!f) {
+                perror(path);
+                exit(EXIT_FAILURE);
+        }
+        fputs(content, f);
+        fclose(f);
+}
+
+#define test_sh(...) do { \
+        char cmd_[8192]; \
+        snprintf(cmd_, sizeof(cmd_), __VA_ARGS__); \
+        if (system(cmd_) != 0) { \
+                fprintf(stderr, "setup failed: %s\n", cmd_); \
+                exit(EXIT_FAILURE); \
+        } \
+} while (0)
+
 static inline int test_exit(void)
 {
         if (test_failures)
