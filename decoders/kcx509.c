@@ -41,58 +41,73 @@ static void kcx509_summary(X509 *x, char *buf, size_t size)
                 snprintf(buf, size, "no CN, expires %s", e.not_after_iso);
 }
 
-static void kcx509_add(struct kfs_kcx509_info *info, X509 *x, struct kfs_buf *text)
+int kfs_kcx509_each(const void *data, size_t len, int (*fn)(X509 *x, void *arg), void *arg,
+                    char *why, size_t why_len)
 {
-        if (info->n++ == 0)
-                kcx509_summary(x, info->summary, sizeof(info->summary));
-        kfs_x509_print(x, text);
-}
-
-/*
- * Every CERTIFICATE block in order (other blocks, keys among them, are
- * skipped unparsed), or the blob as one DER certificate when it has no PEM
- * certificate block. A broken block ends the reading with its reason; what
- * was read before it stays.
- */
-int kfs_kcx509_describe(const void *data, size_t len, struct kfs_kcx509_info *ret)
-{
-        struct kfs_buf text = KFS_BUF_INIT(KFS_MAX_OUTPUT);
         struct kfs_pem_scan scan;
         struct kfs_pem_block b;
         bool blocks = false;
-        char why[200];
+        char reason[200];
+        int n = 0, r;
         X509 *x;
 
-        *ret = (struct kfs_kcx509_info) { .data = data, .len = len };
         kfs_pem_scan_init(&scan, data, len);
-        while (ret->n >= 0 && ret->n < KCX509_MAX_CERTS && kfs_pem_next(&scan, &b)) {
+        while (n < KCX509_MAX_CERTS && kfs_pem_next(&scan, &b)) {
                 if (kfs_pem_label_kind(b.label) != KFS_PEM_CERTIFICATE)
                         continue;
                 blocks = true;
-                x = kfs_pem_x509(&b, why, sizeof(why));
+                x = kfs_pem_x509(&b, reason, sizeof(reason));
                 if (!x) {
-                        snprintf(ret->err, sizeof(ret->err), "cannot read certificate: %s", why);
-                        ret->n = -EINVAL;
-                        break;
+                        snprintf(why, why_len, "cannot read certificate: %s", reason);
+                        return -EINVAL;
                 }
-                kcx509_add(ret, x, &text);
+                r = fn(x, arg);
                 X509_free(x);
+                if (r < 0)
+                        return r;
+                n++;
         }
-        if (!blocks) {
-                x = len <= LONG_MAX ? kfs_der_x509(data, (long) len, why, sizeof(why)) : NULL;
-                if (x) {
-                        kcx509_add(ret, x, &text);
-                        X509_free(x);
-                } else {
-                        snprintf(ret->err, sizeof(ret->err), "no certificate found");
-                        ret->n = -EINVAL;
-                }
+        if (blocks)
+                return n;
+        x = len <= LONG_MAX ? kfs_der_x509(data, (long) len, reason, sizeof(reason)) : NULL;
+        if (!x) {
+                snprintf(why, why_len, "no certificate found");
+                return -EINVAL;
         }
-        if (text.err) {
-                kfs_buf_release(&text);
+        r = fn(x, arg);
+        X509_free(x);
+        return r < 0 ? r : 1;
+}
+
+struct kcx509_acc {
+        struct kfs_kcx509_info *info;
+        struct kfs_buf text;
+};
+
+static int kcx509_add(X509 *x, void *arg)
+{
+        struct kcx509_acc *a = arg;
+
+        if (a->info->n++ == 0)
+                kcx509_summary(x, a->info->summary, sizeof(a->info->summary));
+        return kfs_x509_print(x, &a->text) == -ENOMEM ? -ENOMEM : 0;
+}
+
+int kfs_kcx509_describe(const void *data, size_t len, struct kfs_kcx509_info *ret)
+{
+        struct kcx509_acc a = { .info = ret, .text = KFS_BUF_INIT(KFS_MAX_OUTPUT) };
+        int r;
+
+        *ret = (struct kfs_kcx509_info) { .data = data, .len = len };
+        r = kfs_kcx509_each(data, len, kcx509_add, &a, ret->err, sizeof(ret->err));
+        if (r == -ENOMEM || a.text.err == -ENOMEM) {
+                kfs_buf_release(&a.text);
                 return -ENOMEM;
         }
-        ret->text = kfs_buf_detach(&text, &ret->text_len);
+        /* a broken block ends the reading; what was read before it stays */
+        if (r < 0)
+                ret->n = r;
+        ret->text = kfs_buf_detach(&a.text, &ret->text_len);
         if (!ret->text)
                 return -ENOMEM;
         if (ret->n > 1) {

@@ -11,7 +11,16 @@
 
 #include <stddef.h>
 
+#include <openssl/x509.h>
+
 #include "buf.h"
+
+/* Calls fn for each certificate of the blob, in order: the CERTIFICATE
+ * blocks, or the whole blob as one DER certificate when it has none.
+ * Returns how many, or fn's -errno, or -EINVAL with the reason in `why`
+ * (a broken block stops the walk after the ones before it). */
+int kfs_kcx509_each(const void *data, size_t len, int (*fn)(X509 *x, void *arg), void *arg,
+                    char *why, size_t why_len);
 
 /* What the kubeconfig views show of one blob. */
 struct kfs_kcx509_info {

@@ -191,3 +191,39 @@ def test_unit_flags_kubeasz(mount, tree):
         "--kubeconfig=/etc/kubernetes/kubelet.kubeconfig\n"
         "--root-dir=/var/lib/kubelet\n"
         "--v=2\n")
+
+
+def test_certs_report_lists_every_certificate_by_expiry(mount, tree):
+    """.kubefs/certs: files, bundles and kubeconfig-embedded certificates, soonest first."""
+    d = os.path.join(tree, "etc/kubernetes/pki")
+    make_cert(os.path.join(d, "ca.crt"), cn="kubernetes", days=3650)
+    make_cert(os.path.join(d, "short.crt"), cn="short-lived", days=10)
+    make_cert(os.path.join(d, "b1.pem"), cn="bundle-one", days=100)
+    make_cert(os.path.join(d, "b2.pem"), cn="bundle-two", days=200)
+    with open(os.path.join(d, "bundle.pem"), "wb") as f:
+        f.write(open(os.path.join(d, "b1.pem"), "rb").read() + open(os.path.join(d, "b2.pem"), "rb").read())
+    os.unlink(os.path.join(d, "b1.pem"))
+    os.unlink(os.path.join(d, "b2.pem"))
+    import base64
+    ca = base64.b64encode(open(os.path.join(d, "ca.crt"), "rb").read()).decode()
+    write(os.path.join(tree, "root/.kube/config"), f"""apiVersion: v1
+kind: Config
+clusters:
+- name: prod
+  cluster: {{server: "https://x:6443", certificate-authority-data: {ca}}}
+contexts: []
+users: []
+""")
+    write(os.path.join(tree, "home/u/notes/old.crt"), open(os.path.join(d, "short.crt")).read())   # not shown
+    m = mount(tree)
+    lines = open(m.path(".kubefs/certs")).read().splitlines()
+    assert lines[0].split() == ["EXPIRES", "DAYS", "STATUS", "CA", "CN", "PATH"]
+    rows = [l.split() for l in lines[1:]]
+    assert [r[-1] for r in rows] == ["/etc/kubernetes/pki/short.crt", "/etc/kubernetes/pki/bundle.pem#1",
+                                     "/etc/kubernetes/pki/bundle.pem#2", "/etc/kubernetes/pki/ca.crt",
+                                     "/root/.kube/config#clusters[prod]"]
+    short = rows[0]
+    assert short[2] == "expiring" and short[4] == "short-lived"
+    assert int(short[1]) in (9, 10)
+    ca_rows = [r for r in rows if r[4] == "kubernetes"]
+    assert len(ca_rows) == 2 and all(r[3] == "yes" for r in ca_rows)

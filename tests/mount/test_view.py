@@ -107,9 +107,9 @@ def test_all_and_path(mount, tree):
     seen = real_entries(m.mnt, tree)
     for rel in SHOWN + HIDDEN:
         assert rel in seen, rel
-    assert seen - {".kubefs", ".kubefs/audit", ".kubefs/errors", ".kubefs/version"} == walk(tree)
+    assert seen - {".kubefs", ".kubefs/audit", ".kubefs/certs", ".kubefs/errors", ".kubefs/version"} == walk(tree)
     m2 = mount(tree, "--path", "etc/default", "--path", "home/*/notes.txt")
-    assert real_entries(m2.mnt, tree) == {".kubefs", ".kubefs/audit", ".kubefs/errors", ".kubefs/version", "etc", "etc/default",
+    assert real_entries(m2.mnt, tree) == {".kubefs", ".kubefs/audit", ".kubefs/certs", ".kubefs/errors", ".kubefs/version", "etc", "etc/default",
                             "etc/default/kubelet", "etc/default/grub", "home", "home/alice",
                             "home/alice/notes.txt"}
 
@@ -139,7 +139,7 @@ def test_attributes_mirror_root_minus_write_bits(mount, tree):
 
 def test_reports_dir(mount, tree):
     m = mount(tree)
-    assert sorted(os.listdir(m.path(".kubefs"))) == ["audit", "errors", "version"]
+    assert sorted(os.listdir(m.path(".kubefs"))) == ["audit", "certs", "errors", "version"]
     v = open(m.path(".kubefs/version")).read()
     assert v.startswith("kubefs ") and "libfuse 3." in v and "OpenSSL 3" in v
 
