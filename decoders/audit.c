@@ -58,7 +58,8 @@ static void audit_name(const struct kfs_root *root, const char *db, unsigned id,
         char *data = NULL, *save = NULL;
         size_t len;
 
-        snprintf(out, size, "%u", id);
+        /* id 0 is root whatever the files say (a copied node may lack them) */
+        snprintf(out, size, id == 0 ? "root" : "%u", id);
         if (kfs_root_read(root, db, KFS_RESOLVE_FOLLOW, &data, &len, NULL) < 0)
                 return;
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
