@@ -221,7 +221,8 @@ int kfs_certreport_render(struct kfs_certreport *r, struct kfs_buf *out)
         struct kfs_buf table = KFS_BUF_INIT(KFS_MAX_OUTPUT);
         int ret;
 
-        qsort(r->rows, r->n, sizeof(*r->rows), row_cmp);
+        if (r->n)
+                qsort(r->rows, r->n, sizeof(*r->rows), row_cmp);
         kfs_buf_add(&table, "EXPIRES\tDAYS\tSTATUS\tCA\tCN\tPATH\n");
         for (size_t i = 0; i < r->n; i++)
                 kfs_buf_addf(&table, "%s\t%s\n", r->rows[i].expires, r->rows[i].line);

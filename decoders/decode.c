@@ -22,21 +22,19 @@ uint32_t kfs_probe_data(const char *relpath, const char *data, size_t len)
         struct kfs_probe p = {
                 .path = relpath,
                 .name = kfs_path_basename(relpath),
-                .head = data,
                 .head_len = len < KFS_HEAD_MAX ? len : KFS_HEAD_MAX,
                 .size = len,
         };
-        char *head = NULL;
+        char *head;
         uint32_t mask;
 
-        /* match() may rely on head[head_len] == '\0' */
-        if (p.head_len < len || data[len] != '\0') {
-                head = strndup(data, p.head_len);
-                if (!head)
-                        return 0;
-                memcpy(head, data, p.head_len);         /* strndup stops at a NUL in binary data */
-                p.head = head;
-        }
+        /* match() may rely on head[head_len] == '\0': a copy with one */
+        head = malloc(p.head_len + 1);
+        if (!head)
+                return 0;
+        memcpy(head, data, p.head_len);
+        head[p.head_len] = '\0';
+        p.head = head;
         mask = kfs_registry_match(&p);
         free(head);
         return mask;

@@ -73,8 +73,16 @@ bool kfs_pem_next(struct kfs_pem_scan *s, struct kfs_pem_block *ret)
                 const char *d = memmem(p, (size_t) (end - p), DASHES, 5);
                 const char *after;
 
+                const char *run;
+
                 if (!d)
                         break;
+                /* a mark is five dashes and a letter: in a longer run of dashes only
+                 * its last five can start one; look there once, then past the run
+                 * (linear on a file of dashes, however long) */
+                for (run = d + 5; run < end && *run == '-'; run++)
+                        ;
+                d = run - 5;
                 if (pem_at(d, end, BEGIN_MARK) &&
                     (after = pem_label(d + strlen(BEGIN_MARK), end, label))) {
                         if (open) {
@@ -100,7 +108,7 @@ bool kfs_pem_next(struct kfs_pem_scan *s, struct kfs_pem_block *ret)
                         *ret = b;
                         return true;
                 }
-                p = d + 1;
+                p = run;
         }
         s->pos = s->len;
         if (!open)

@@ -34,7 +34,7 @@ show ls etc/kubernetes/pki
 show cat etc/kubernetes/pki/apiserver.crt.expiry
 show cat root/.kube/config.contexts
 show cat usr/lib/systemd/system/kubelet.service.flags
-show grep -r cgroupDriver var/lib/kubelet
+show grep -r --include='*.flat' cgroupDriver .
 cd - >/dev/null
 echo
 echo "kubefs: the example kubeadm node is mounted read-only at $mnt"

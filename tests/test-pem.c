@@ -75,8 +75,9 @@ static void test_label_kind(void)
         CHECK_INT(kfs_pem_label_kind("PKCS7"), KFS_PEM_PKCS7);
         CHECK_INT(kfs_pem_label_kind("X509 CRL"), KFS_PEM_OTHER);
         CHECK_INT(kfs_pem_label_kind("EC PARAMETERS"), KFS_PEM_OTHER);
-        CHECK_INT(kfs_pem_kinds("a\n-----BEGIN EC PARAMETERS-----\nx\n-----END EC PARAMETERS-----\n"
-                                "-----BEGIN EC PRIVATE KEY-----\n", 200, 16),
+        static const char params_key[] = "a\n-----BEGIN EC PARAMETERS-----\nx\n-----END EC PARAMETERS-----\n"
+                                          "-----BEGIN EC PRIVATE KEY-----\n";
+        CHECK_INT(kfs_pem_kinds(params_key, sizeof(params_key) - 1, 16),
                   1u << KFS_PEM_OTHER | 1u << KFS_PEM_PRIVATE_KEY);
 }
 
