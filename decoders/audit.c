@@ -49,7 +49,7 @@ static const struct check checks[] = {
         { "4.1.5", "4.1.6", "etc/kubernetes/kubelet.kubeconfig", 0600, "root:root", NULL },
         { "4.1.7", "4.1.8", "etc/kubernetes/pki/ca.crt", 0644, "root:root", NULL },
         { "4.1.9", "4.1.10", "var/lib/kubelet/config.yaml", 0600, "root:root", NULL },
-        { NULL },
+        { 0 },
 };
 
 /* The name of `id` in ROOT's etc/passwd or etc/group (field 0 and 2), or the number. */

@@ -189,7 +189,7 @@ struct spew_type {
         enum spew_kind kind;
         const char *name;                       /* reflect's Type.String() */
         const struct spew_type *elem;           /* map value, slice element, pointee */
-        const struct spew_field *fields;        /* SPEW_STRUCT, ends with { NULL } */
+        const struct spew_field *fields;        /* SPEW_STRUCT, ends with { 0 } */
 };
 
 struct spew_field {

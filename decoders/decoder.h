@@ -88,7 +88,7 @@ struct kfs_decoder {
         /* `data` is NUL-terminated after `len` bytes. */
         int (*parse)(const char *data, size_t len, struct kfs_ctx *ctx, void **ret_doc);
         void (*free)(void *doc);
-        const struct kfs_view *views;   /* ends with { NULL } */
+        const struct kfs_view *views;   /* ends with { 0 } */
 };
 
 /* ---- for decoders: reading other files inside ROOT, recorded as deps ---- */

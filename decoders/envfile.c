@@ -148,7 +148,7 @@ static int envfile_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs
 
 static const struct kfs_view envfile_views[] = {
         { "flags", envfile_render_flags, 0 },
-        { NULL },
+        { 0 },
 };
 
 const struct kfs_decoder kfs_decoder_envfile = {

@@ -213,13 +213,13 @@ static const struct kc_type kc_extension_type, kc_preferences_type, kc_cluster_t
 static const struct kc_field kc_extension_fields[] = {
         F(struct kc_extension, "extension", KC_RAW, extension, 0, NULL),
         F(struct kc_extension, "name", KC_STRING, name, 0, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_preferences_fields[] = {
         F(struct kc_preferences, "colors", KC_BOOL, colors, KC_OMITEMPTY, NULL),
         F(struct kc_preferences, "extensions", KC_LIST, extensions, KC_OMITEMPTY, &kc_extension_type),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_cluster_fields[] = {
@@ -231,19 +231,19 @@ static const struct kc_field kc_cluster_fields[] = {
         F(struct kc_cluster, "proxy-url", KC_STRING, proxy_url, KC_OMITEMPTY, NULL),
         F(struct kc_cluster, "server", KC_STRING, server, 0, NULL),
         F(struct kc_cluster, "tls-server-name", KC_STRING, tls_server_name, KC_OMITEMPTY, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_auth_provider_fields[] = {
         F(struct kc_auth_provider, "config", KC_STRMAP, config, 0, NULL),
         F(struct kc_auth_provider, "name", KC_STRING, name, 0, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_env_fields[] = {
         F(struct kc_env, "name", KC_STRING, name, 0, NULL),
         F(struct kc_env, "value", KC_STRING, value, 0, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_exec_fields[] = {
@@ -255,7 +255,7 @@ static const struct kc_field kc_exec_fields[] = {
         { "interactiveMode", KC_STRING, offsetof(struct kc_exec, interactive_mode), KC_OMITEMPTY, NULL,
           "v1.ExecInteractiveMode" },
         F(struct kc_exec, "provideClusterInfo", KC_BOOL, provide_cluster_info, 0, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_user_fields[] = {
@@ -274,7 +274,7 @@ static const struct kc_field kc_user_fields[] = {
         F(struct kc_user, "token", KC_STRING, token, KC_OMITEMPTY | KC_SECRET, NULL),
         F(struct kc_user, "tokenFile", KC_STRING, token_file, KC_OMITEMPTY, NULL),
         F(struct kc_user, "username", KC_STRING, username, KC_OMITEMPTY, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_context_fields[] = {
@@ -282,25 +282,25 @@ static const struct kc_field kc_context_fields[] = {
         F(struct kc_context, "extensions", KC_LIST, extensions, KC_OMITEMPTY, &kc_extension_type),
         F(struct kc_context, "namespace", KC_STRING, namespace, KC_OMITEMPTY, NULL),
         F(struct kc_context, "user", KC_STRING, user, 0, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_named_cluster_fields[] = {
         F(struct kc_named_cluster, "cluster", KC_STRUCT, cluster, 0, &kc_cluster_type),
         F(struct kc_named_cluster, "name", KC_STRING, name, 0, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_named_user_fields[] = {
         F(struct kc_named_user, "name", KC_STRING, name, 0, NULL),
         F(struct kc_named_user, "user", KC_STRUCT, user, 0, &kc_user_type),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_named_context_fields[] = {
         F(struct kc_named_context, "context", KC_STRUCT, context, 0, &kc_context_type),
         F(struct kc_named_context, "name", KC_STRING, name, 0, NULL),
-        { NULL },
+        { 0 },
 };
 
 static const struct kc_field kc_config_fields[] = {
@@ -312,7 +312,7 @@ static const struct kc_field kc_config_fields[] = {
         F(struct kc_config, "kind", KC_STRING, kind, KC_OMITEMPTY, NULL),
         F(struct kc_config, "preferences", KC_STRUCT, preferences, 0, &kc_preferences_type),
         F(struct kc_config, "users", KC_LIST, users, 0, &kc_named_user_type),
-        { NULL },
+        { 0 },
 };
 
 #define KC_TYPE(var, go, st, fields, conversion) \
@@ -1772,7 +1772,7 @@ static const struct kfs_view kubeconfig_views[] = {
         { "users", kubeconfig_render_users, 0 },
         { "yaml", kubeconfig_render_yaml, 0 },
         { "txt", kubeconfig_render_txt, 0 },
-        { NULL },
+        { 0 },
 };
 
 const struct kfs_decoder kfs_decoder_kubeconfig = {

@@ -166,7 +166,7 @@ static int microk8s_render_flags(const void *doc, struct kfs_ctx *ctx, struct kf
 
 static const struct kfs_view microk8s_views[] = {
         { "flags", microk8s_render_flags, 0 },
-        { NULL },
+        { 0 },
 };
 
 const struct kfs_decoder kfs_decoder_microk8s = {

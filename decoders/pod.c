@@ -238,7 +238,7 @@ static int pod_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
 
 static const struct kfs_view pod_views[] = {
         { "flags", pod_render_flags, 0 },
-        { NULL },
+        { 0 },
 };
 
 const struct kfs_decoder kfs_decoder_pod = {

@@ -358,7 +358,7 @@ static int rancher_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs
 
 static const struct kfs_view rancher_views[] = {
         { "flags", rancher_render_flags, 0 },
-        { NULL },
+        { 0 },
 };
 
 const struct kfs_decoder kfs_decoder_rancher = {

@@ -1452,7 +1452,7 @@ static const struct kfs_view unit_views[] = {
         { "flags", unit_render_flags, 0 },
         { "env", unit_render_env, 0 },
         { "unit", unit_render_unit, 0 },
-        { NULL },
+        { 0 },
 };
 
 const struct kfs_decoder kfs_decoder_unit = {

@@ -109,7 +109,7 @@ struct kfs_report {
         const char *name;
         int (*render)(struct kfs_fs *fs, struct kfs_buf *out);
 };
-extern const struct kfs_report kfs_reports[];   /* ends with { NULL } */
+extern const struct kfs_report kfs_reports[];   /* ends with { 0 } */
 const struct kfs_report *kfs_report_find(const char *name);
 
 /* ---- watch.c: inotify, and kernel cache invalidation off the request threads ---- */

@@ -21,6 +21,8 @@ static struct {
         size_t next;
 } errors = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
+static void log_v(enum kfs_log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void log_v(enum kfs_log_level level, const char *fmt, va_list ap)
 {
         if (level == KFS_LOG_DEBUG && !log_debug)
@@ -42,6 +44,8 @@ void kfs_log(enum kfs_log_level level, const char *fmt, ...)
         log_v(level, fmt, ap);
         va_end(ap);
 }
+
+static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
 static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap)
 {

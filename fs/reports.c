@@ -139,7 +139,7 @@ const struct kfs_report kfs_reports[] = {
         { "certs", report_certs },
         { "errors", report_errors },
         { "version", report_version },
-        { NULL },
+        { 0 },
 };
 
 const struct kfs_report *kfs_report_find(const char *name)

@@ -5,6 +5,8 @@ import subprocess
 import tempfile
 import time
 
+import pytest
+
 from conftest import KUBEFS, Mount, unmount
 
 
@@ -70,8 +72,10 @@ def test_stale_mount_is_reported_with_the_fix(tree):
         os.rmdir(src)
 
 
-def test_kill_9_unmounts_automatically(tree):
-    m = Mount(tree)
+@pytest.mark.parametrize("opts", [[], ["-o", "allow_other"]], ids=["plain", "allow_other"])
+def test_kill_9_unmounts_automatically(tree, opts):
+    """auto_unmount, also with allow_other (libfuse 3.14 predates a fix there)."""
+    m = Mount(tree, *opts)
     try:
         m.proc.send_signal(signal.SIGKILL)
         m.proc.wait()
