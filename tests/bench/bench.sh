@@ -36,23 +36,25 @@ mount_kubefs() { "$kubefs" "$root" "$mk"; }
 mount_kubefs
 bindfs -r "$root" "$mb"
 dirs="etc/kubernetes var/lib/kubelet usr/lib/systemd/system"
-in() { local base=$1; shift; for d in $dirs; do printf '%s/%s ' "$base" "$d"; done; }
+under() { local base=$1; shift; for d in $dirs; do printf '%s/%s ' "$base" "$d"; done; }
 
-run() {         # run NAME hyperfine-args...
+run() {         # run NAME hyperfine-args...   (RUNS=N for slow ones)
         local name=$1; shift
+        local runs=(--warmup 2 --min-runs 5)
+        [ -n "${RUNS:-}" ] && runs=(--warmup 0 --runs "$RUNS")
         echo "== $name"
-        hyperfine --style basic --warmup 2 --min-runs 5 --export-markdown "$out/$name.md" "$@" 2>&1 |
+        hyperfine --style basic "${runs[@]}" --export-markdown "$out/$name.md" "$@" 2>&1 |
                 grep -E '^(Benchmark|  Time|Summary|    [0-9.]+ ± |  .* ran)' || true
 }
 
 run ls-lR \
-        -n native "ls -lR $(in "$root") >/dev/null" \
-        -n bindfs "ls -lR $(in "$mb") >/dev/null" \
-        -n kubefs "ls -lR $(in "$mk") >/dev/null"
+        -n native "ls -lR $(under "$root") >/dev/null" \
+        -n bindfs "ls -lR $(under "$mb") >/dev/null" \
+        -n kubefs "ls -lR $(under "$mk") >/dev/null"
 run grep-r \
-        -n native "grep -r cgroupDriver $(in "$root") >/dev/null || true" \
-        -n bindfs "grep -r cgroupDriver $(in "$mb") >/dev/null || true" \
-        -n kubefs "grep -r cgroupDriver $(in "$mk") >/dev/null || true"
+        -n native "grep -r cgroupDriver $(under "$root") >/dev/null || true" \
+        -n bindfs "grep -r cgroupDriver $(under "$mb") >/dev/null || true" \
+        -n kubefs "grep -r cgroupDriver $(under "$mk") >/dev/null || true"
 # every sidecar of the node; "first read" remounts before each run
 sidecars="find $mk -type f -regextype egrep -regex '.*\\.(txt|subject|issuer|san|expiry|sha256|json|contexts|current-context|clusters|users|yaml|flags|env|unit|flat|objects)' ! -path '*/.kubefs/*' -print0 | xargs -0 cat >/dev/null"
 run cat-sidecars-warm -n "kubefs warm" "$sidecars"
@@ -61,14 +63,14 @@ run cat-sidecars-first \
 mountpoint -q "$mk" || mount_kubefs
 
 # the question operators ask of 2,000 certificates: when do they expire
-run expiry-2000 \
+RUNS=3 run expiry-2000 \
         -n "openssl loop" "for f in $big/certs/*.crt; do openssl x509 -noout -enddate -in \$f; done >/dev/null" \
         -n "kubefs grep Not After (warm)" "grep -h 'Not After' $mk/etc/kubernetes/bench/certs/*.txt >/dev/null" \
         --prepare "fusermount3 -u -z $mk; $kubefs $root $mk" \
         -n "kubefs grep Not After (first read)" "grep -h 'Not After' $mk/etc/kubernetes/bench/certs/*.txt >/dev/null"
 mountpoint -q "$mk" || mount_kubefs
 if command -v kubectl >/dev/null; then
-        run contexts-500 \
+        RUNS=3 run contexts-500 \
                 -n "kubectl loop" "for f in $big/kubeconfigs/*.conf; do kubectl config get-contexts --kubeconfig \$f; done >/dev/null" \
                 -n "kubefs cat .contexts (warm)" "cat $mk/etc/kubernetes/bench/kubeconfigs/*.contexts >/dev/null" \
                 --prepare "fusermount3 -u -z $mk; $kubefs $root $mk" \
