@@ -6,6 +6,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #define PROBES_MAX 65536        /* remembered probes; all are dropped past this */
@@ -14,12 +15,14 @@ struct probe {
         char *path;
         struct stat st;
         uint32_t mask;
+        uint64_t checked;               /* CLOCK_MONOTONIC ns of the last stat */
         struct probe *hnext;
 };
 
 struct kfs_cache {
         const struct kfs_root *root;
         size_t max_bytes, bytes;
+        uint64_t recheck_ns;
         pthread_mutex_t lock;
         struct kfs_entry **table;
         size_t n_buckets, n_entries;
@@ -28,6 +31,14 @@ struct kfs_cache {
         struct probe **probes;
         size_t n_probe_buckets, n_probes;
 };
+
+static uint64_t mono_ns(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
 
 static uint64_t hash_str(uint64_t h, const char *s)
 {
@@ -41,7 +52,7 @@ static size_t entry_bucket(const struct kfs_cache *c, const char *path, const st
         return (size_t) (hash_str(hash_str(0xcbf29ce484222325ULL, path), dec->name) % c->n_buckets);
 }
 
-struct kfs_cache *kfs_cache_new(const struct kfs_root *root, size_t max_bytes)
+struct kfs_cache *kfs_cache_new(const struct kfs_root *root, size_t max_bytes, unsigned recheck_ms)
 {
         struct kfs_cache *c = calloc(1, sizeof(*c));
 
@@ -49,6 +60,7 @@ struct kfs_cache *kfs_cache_new(const struct kfs_root *root, size_t max_bytes)
                 return NULL;
         c->root = root;
         c->max_bytes = max_bytes;
+        c->recheck_ns = (uint64_t) recheck_ms * 1000000u;
         c->n_buckets = 4096;
         c->n_probe_buckets = 4096;
         c->table = calloc(c->n_buckets, sizeof(*c->table));
@@ -170,16 +182,22 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
         struct kfs_result *res;
         int r;
 
+        uint64_t t = mono_ns();
+        bool recent = false;
+
         pthread_mutex_lock(&c->lock);
         e = cache_find(c, relpath, dec);
         if (e) {
                 e->refs++;
                 cache_touch(c, e);
+                recent = t - e->checked < c->recheck_ns;
         }
         pthread_mutex_unlock(&c->lock);
         if (e) {
                 /* the stats run unlocked: other lookups go on meanwhile */
-                if (kfs_result_fresh(c->root, e->res, now)) {
+                if (now < e->res->valid_until && (recent || kfs_result_fresh(c->root, e->res, now))) {
+                        if (!recent)
+                                __atomic_store_n(&e->checked, t, __ATOMIC_RELAXED);
                         *ret = e;
                         *ret_made = false;
                         return 0;
@@ -203,6 +221,7 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
         }
         e->res = res;
         e->dec = dec;
+        e->checked = t;
         e->refs = 2;            /* the cache's and the caller's */
         e->cached = true;
 
@@ -280,10 +299,24 @@ size_t kfs_cache_bytes(struct kfs_cache *c)
 int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask, struct stat *ret_st)
 {
         size_t b = (size_t) (hash_str(0xcbf29ce484222325ULL, relpath) % c->n_probe_buckets);
+        uint64_t t = mono_ns();
         struct stat st;
         struct probe *p;
         uint32_t mask;
         int r;
+
+        /* checked a moment ago: trusted without a stat (the watcher drops it on change) */
+        pthread_mutex_lock(&c->lock);
+        for (p = c->probes[b]; p; p = p->hnext) {
+                if (strcmp(p->path, relpath) == 0 && t - p->checked < c->recheck_ns) {
+                        *ret_mask = p->mask;
+                        if (ret_st)
+                                *ret_st = p->st;
+                        pthread_mutex_unlock(&c->lock);
+                        return 0;
+                }
+        }
+        pthread_mutex_unlock(&c->lock);
 
         r = kfs_root_stat(c->root, relpath, KFS_RESOLVE_FOLLOW, &st);
         if (r < 0)
@@ -298,6 +331,7 @@ int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask
         for (p = c->probes[b]; p; p = p->hnext) {
                 if (strcmp(p->path, relpath) == 0 && kfs_stat_same(&p->st, &st)) {
                         *ret_mask = p->mask;
+                        p->checked = t;
                         pthread_mutex_unlock(&c->lock);
                         return 0;
                 }
@@ -315,6 +349,7 @@ int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask
         if (p) {
                 p->st = st;
                 p->mask = mask;
+                p->checked = t;
                 pthread_mutex_lock(&c->lock);
                 if (c->n_probes >= PROBES_MAX)
                         probes_clear(c);

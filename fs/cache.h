@@ -30,6 +30,7 @@ struct kfs_entry {
         char *path;                     /* the source, ROOT-relative */
         const struct kfs_decoder *dec;
         uint64_t gen;                   /* distinct for every decode made */
+        uint64_t checked;               /* CLOCK_MONOTONIC ns of the last freshness check */
         /* owned by the cache */
         unsigned refs;
         bool cached;
@@ -39,7 +40,8 @@ struct kfs_entry {
 
 struct kfs_cache;
 
-struct kfs_cache *kfs_cache_new(const struct kfs_root *root, size_t max_bytes);
+/* `recheck_ms`: how long a freshness check (or a probe's stat) stays good. */
+struct kfs_cache *kfs_cache_new(const struct kfs_root *root, size_t max_bytes, unsigned recheck_ms);
 void kfs_cache_free(struct kfs_cache *c);
 
 /*
@@ -63,6 +65,7 @@ size_t kfs_cache_bytes(struct kfs_cache *c);
 /*
  * Which decoders recognise `relpath` (symlinks followed inside ROOT): the
  * registry's match mask, 0 for anything not a regular file. Re-probed when
- * the file's stat changes. *ret_st gets the stat of what was probed.
+ * the file's stat changes (checked at most once per `recheck` interval).
+ * *ret_st gets the stat of what was probed.
  */
 int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask, struct stat *ret_st);

@@ -83,10 +83,11 @@ int kfs_nodes_init(struct kfs_fs *fs);
 void kfs_nodes_release(struct kfs_fs *fs);
 struct node *kfs_node_of(struct kfs_fs *fs, fuse_ino_t ino);
 fuse_ino_t kfs_node_id(const struct kfs_fs *fs, const struct node *n);
-/* The node for (parent, name) of this kind and file type, made if needed, with
- * one more kernel reference. NULL on allocation failure. Locks the table. */
-struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *name,
-                          enum node_kind kind, mode_t type);
+/* The node for (parent, name) of init->kind and init->type, made if needed,
+ * with one more kernel reference; what the lookup learned (init's vis, dev,
+ * boundary, view, report) is written into it under the lock. NULL on
+ * allocation failure. */
+struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *name, const struct node *init);
 void kfs_node_forget(struct kfs_fs *fs, struct node *n, uint64_t nlookup);
 /* st_ino of a node that is not a file of ROOT (views, reports). */
 uint64_t kfs_node_path_ino(const char *path);

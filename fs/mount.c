@@ -154,7 +154,7 @@ int kfs_mount_main(const struct kfs_options *o)
         }
         raise_nofile();
         if (kfs_locations_init(&fs.locs, o->all, o->paths, o->n_paths) < 0 || kfs_nodes_init(&fs) < 0 ||
-            !(fs.cache = kfs_cache_new(&fs.root, o->cache_size))) {
+            !(fs.cache = kfs_cache_new(&fs.root, o->cache_size, (unsigned) (o->timeout * 1000)))) {
                 fprintf(stderr, "kubefs: out of memory\n");
                 goto out;
         }

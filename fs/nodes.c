@@ -146,15 +146,26 @@ uint64_t kfs_node_path_ino(const char *path)
         return hash_bytes(0xcbf29ce484222325ULL, path, strlen(path)) | (UINT64_C(1) << 63);
 }
 
-struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *name,
-                          enum node_kind kind, mode_t type)
+/* What a lookup learned about a node, written under the lock. */
+static void node_update(struct node *n, const struct node *init)
 {
+        n->vis = init->vis;
+        n->dev = init->dev;
+        n->boundary = init->boundary;
+        n->view = init->view;
+        n->report = init->report;
+}
+
+struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *name, const struct node *init)
+{
+        mode_t type = init->type & S_IFMT;
         struct node *n;
 
         pthread_mutex_lock(&fs->lock);
         n = kfs_node_find_locked(fs, parent, name);
-        if (n && n->kind == kind && n->type == (type & S_IFMT)) {
+        if (n && n->kind == init->kind && n->type == type) {
                 n->nlookup++;
+                node_update(n, init);
                 pthread_mutex_unlock(&fs->lock);
                 return n;
         }
@@ -170,10 +181,11 @@ struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *na
                 return NULL;
         }
         n->parent = parent;
-        n->kind = kind;
-        n->type = type & S_IFMT;
+        n->kind = init->kind;
+        n->type = type;
         n->nlookup = 1;
         n->ino = kfs_node_path_ino(n->path);
+        node_update(n, init);
         parent->children++;
         node_hash(fs, n);
         if (++fs->n_nodes > 2 * fs->n_buckets)

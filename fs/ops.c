@@ -257,14 +257,17 @@ static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, co
 
         if (!real_shown(fs, dir, path, src, &vis))
                 return -ENOENT;
-        n = kfs_node_get(fs, dir, name, NODE_REAL, src->st_mode);
+        n = kfs_node_get(fs, dir, name, &(struct node) {
+                .kind = NODE_REAL,
+                .type = src->st_mode,
+                .vis = vis,
+                .dev = src->st_dev,
+                /* a filesystem mounted inside a location (a pod's secret volume) is not entered */
+                .boundary = S_ISDIR(src->st_mode) && dir->vis == KFS_VIS_INSIDE &&
+                            src->st_dev != dir->dev && !fs->opts->cross_mounts,
+        });
         if (!n)
                 return -ENOMEM;
-        n->vis = vis;
-        n->dev = src->st_dev;
-        /* a filesystem mounted inside a location (a pod's secret volume) is not entered */
-        n->boundary = S_ISDIR(src->st_mode) && dir->vis == KFS_VIS_INSIDE &&
-                      src->st_dev != dir->dev && !fs->opts->cross_mounts;
         if (S_ISDIR(src->st_mode))
                 kfs_watch_dir(fs->watch, path);
         e->ino = kfs_node_id(fs, n);
@@ -295,10 +298,10 @@ static int lookup_sidecar(struct kfs_fs *fs, struct node *dir, const char *name,
 
                 if (strcmp(views[i].view->name, dot + 1) != 0)
                         continue;
-                n = kfs_node_get(fs, dir, name, NODE_SIDECAR, S_IFREG);
+                n = kfs_node_get(fs, dir, name, &(struct node) {
+                        .kind = NODE_SIDECAR, .type = S_IFREG, .view = views[i] });
                 if (!n)
                         return -ENOMEM;
-                n->view = views[i];
                 r = sidecar_getattr(fs, n, &e->attr);
                 if (r < 0) {
                         kfs_node_forget(fs, n, 1);
@@ -319,7 +322,7 @@ static int lookup_report(struct kfs_fs *fs, struct node *dir, const char *name, 
         if (dir == &fs->rootnode) {
                 if (strcmp(name, KFS_REPORTS_DIR) != 0)
                         return -ENOENT;
-                n = kfs_node_get(fs, dir, name, NODE_VDIR, S_IFDIR);
+                n = kfs_node_get(fs, dir, name, &(struct node) { .kind = NODE_VDIR, .type = S_IFDIR });
                 if (!n)
                         return -ENOMEM;
                 vdir_attr(fs, n, &e->attr);
@@ -329,10 +332,9 @@ static int lookup_report(struct kfs_fs *fs, struct node *dir, const char *name, 
         rep = kfs_report_find(name);
         if (!rep)
                 return -ENOENT;
-        n = kfs_node_get(fs, dir, name, NODE_VFILE, S_IFREG);
+        n = kfs_node_get(fs, dir, name, &(struct node) { .kind = NODE_VFILE, .type = S_IFREG, .report = rep });
         if (!n)
                 return -ENOMEM;
-        n->report = rep;
         r = vfile_getattr(fs, n, &e->attr);
         if (r < 0) {
                 kfs_node_forget(fs, n, 1);
@@ -734,12 +736,14 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                         break;
                 h->data = h->entry->res->views[view_index(&n->view)].data;
                 h->len = h->entry->res->views[view_index(&n->view)].len;
-                /* the content is in memory already: no page cache to keep, and a
-                 * changed size must reach the kernel before it trusts the old one */
-                fi->keep_cache = 0;
-                if (h->entry->gen != __atomic_load_n(&n->gen_told, __ATOMIC_RELAXED) &&
-                    h->len != __atomic_load_n(&n->size_told, __ATOMIC_RELAXED))
+                /* the kernel's pages stay good while the decode it last heard of is
+                 * the one served; a new one drops them, and a new size must reach
+                 * the kernel before it trusts the old one */
+                if (h->entry->gen == __atomic_load_n(&n->gen_told, __ATOMIC_RELAXED)) {
+                        fi->keep_cache = 1;
+                } else if (h->len != __atomic_load_n(&n->size_told, __ATOMIC_RELAXED)) {
                         kfs_watch_inval_inode(fs->watch, ino);
+                }
                 break;
         case NODE_VFILE:
                 r = report_render(fs, n, &h->report);
