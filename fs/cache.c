@@ -28,6 +28,7 @@ struct kfs_cache {
         size_t n_buckets, n_entries;
         struct kfs_entry *head, *tail;  /* LRU */
         uint64_t gen;
+        uint64_t epoch;                 /* bumped by every invalidation */
         struct probe **probes;
         size_t n_probe_buckets, n_probes;
 };
@@ -140,6 +141,7 @@ static void probes_clear(struct kfs_cache *c)
 void kfs_cache_clear(struct kfs_cache *c)
 {
         pthread_mutex_lock(&c->lock);
+        __atomic_add_fetch(&c->epoch, 1, __ATOMIC_RELEASE);
         while (c->head)
                 cache_unlink(c, c->head);
         probes_clear(c);
@@ -210,6 +212,10 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
                 pthread_mutex_unlock(&c->lock);
         }
 
+        /* a change reported while we decode may predate what we read: then the
+         * result is not to be trusted without a check */
+        uint64_t epoch = __atomic_load_n(&c->epoch, __ATOMIC_ACQUIRE);
+
         r = kfs_decode_path(c->root, relpath, dec, now, &res);
         if (r < 0)
                 return r;
@@ -227,6 +233,8 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
 
         pthread_mutex_lock(&c->lock);
         e->gen = ++c->gen;
+        if (c->epoch != epoch)
+                e->checked = 0;
         /* another thread may have decoded the same meanwhile: the newer wins */
         if ((old = cache_find(c, relpath, dec)))
                 cache_unlink(c, old);
@@ -257,6 +265,7 @@ size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
         size_t n = 0;
 
         pthread_mutex_lock(&c->lock);
+        __atomic_add_fetch(&c->epoch, 1, __ATOMIC_RELEASE);
         for (e = c->head; e; e = next) {
                 bool hit = false;
 
@@ -338,6 +347,8 @@ int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask
         }
         pthread_mutex_unlock(&c->lock);
 
+        uint64_t epoch = __atomic_load_n(&c->epoch, __ATOMIC_ACQUIRE);
+
         r = kfs_probe_path(c->root, relpath, KFS_RESOLVE_FOLLOW, &mask, &st);
         if (r < 0)
                 return r;
@@ -349,8 +360,8 @@ int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask
         if (p) {
                 p->st = st;
                 p->mask = mask;
-                p->checked = t;
                 pthread_mutex_lock(&c->lock);
+                p->checked = c->epoch == epoch ? t : 0;
                 if (c->n_probes >= PROBES_MAX)
                         probes_clear(c);
                 for (struct probe **pp = &c->probes[b]; *pp; pp = &(*pp)->hnext) {

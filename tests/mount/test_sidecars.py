@@ -89,6 +89,27 @@ def test_sidecar_rotation_shows_within_a_second(mount, tree):
     eventually(lambda: open(side, "rb").read(), want)
 
 
+def test_rapid_rotations_each_show(mount, tree):
+    """Rotations back to back: a decode racing with the watcher must not be
+    kept past the change (each must show within the deadline)."""
+    kp = os.path.join(tree, "var/lib/kubelet/pki")
+    names = []
+    for i in range(2):
+        names.append(f"kubelet-client-{i}.pem")
+        make_cert(os.path.join(kp, names[-1]), cn=f"system:node:n{i}")
+    link = os.path.join(kp, "kubelet-client-current.pem")
+    os.symlink("/var/lib/kubelet/pki/" + names[0], link)
+    want = {n: openssl_text(os.path.join(kp, n)) for n in names}
+    m = mount(tree, "-o", "timeout=30")
+    side = m.path("var/lib/kubelet/pki/kubelet-client-current.pem.txt")
+    for i in range(1, 30):
+        n = names[i % 2]
+        open(side, "rb").read()
+        os.symlink("/var/lib/kubelet/pki/" + n, link + ".tmp")
+        os.rename(link + ".tmp", link)
+        eventually(lambda: open(side, "rb").read(), want[n])
+
+
 def test_sidecar_permissions_follow_the_source(mount, tree):
     d = pki(tree)
     m = mount(tree, "-o", "allow_other")
