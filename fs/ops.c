@@ -683,7 +683,14 @@ static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info 
 
 /* ---- files ---- */
 
+/*
+ * An open file. Reference-counted: the kernel completes a READ as soon as it
+ * has our reply's bytes and may then RELEASE the file while op_read() is
+ * still returning from the write (sanitizers check the buffer after the
+ * syscall), so a read holds the handle too.
+ */
 struct handle {
+        int refs;                       /* the kernel's open, and reads in progress */
         int fd;                         /* a file of ROOT, or -1 */
         struct kfs_entry *entry;        /* a sidecar's decode */
         const char *data;               /* what a sidecar or report reads */
@@ -691,9 +698,9 @@ struct handle {
         struct kfs_buf report;          /* a report, rendered at open */
 };
 
-static void handle_free(struct kfs_fs *fs, struct handle *h)
+static void handle_put(struct kfs_fs *fs, struct handle *h)
 {
-        if (!h)
+        if (!h || __atomic_sub_fetch(&h->refs, 1, __ATOMIC_ACQ_REL) > 0)
                 return;
         if (h->fd >= 0)
                 close(h->fd);
@@ -714,6 +721,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         h = calloc(1, sizeof(*h));
         if (!h)
                 return (void) fuse_reply_err(req, ENOMEM);
+        h->refs = 1;
         h->fd = -1;
         kfs_buf_init(&h->report, KFS_MAX_OUTPUT);
         switch (n->kind) {
@@ -756,7 +764,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 r = -EISDIR;
         }
         if (r < 0) {
-                handle_free(fs, h);
+                handle_put(fs, h);
                 return (void) fuse_reply_err(req, -r);
         }
         fi->fh = (uintptr_t) h;
@@ -766,7 +774,9 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, struct fuse_file_info *fi)
 {
         struct handle *h = (struct handle *) (uintptr_t) fi->fh;
+        struct kfs_fs *fs = fs_of(req);         /* req is gone once replied to */
 
+        __atomic_add_fetch(&h->refs, 1, __ATOMIC_ACQ_REL);
         if (h->fd >= 0) {
                 struct fuse_bufvec buf = FUSE_BUFVEC_INIT(size);
 
@@ -774,16 +784,17 @@ static void op_read(fuse_req_t req, fuse_ino_t ino, size_t size, off_t off, stru
                 buf.buf[0].fd = h->fd;
                 buf.buf[0].pos = off;
                 fuse_reply_data(req, &buf, FUSE_BUF_SPLICE_MOVE);
-                return;
+        } else if ((uint64_t) off >= h->len) {
+                fuse_reply_buf(req, NULL, 0);
+        } else {
+                fuse_reply_buf(req, h->data + off, h->len - (size_t) off < size ? h->len - (size_t) off : size);
         }
-        if ((uint64_t) off >= h->len)
-                return (void) fuse_reply_buf(req, NULL, 0);
-        fuse_reply_buf(req, h->data + off, h->len - (size_t) off < size ? h->len - (size_t) off : size);
+        handle_put(fs, h);
 }
 
 static void op_release(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-        handle_free(fs_of(req), (struct handle *) (uintptr_t) fi->fh);
+        handle_put(fs_of(req), (struct handle *) (uintptr_t) fi->fh);
         fuse_reply_err(req, 0);
 }
 
