@@ -123,6 +123,26 @@ static void cache_touch(struct kfs_cache *c, struct kfs_entry *e)
         c->head = e;
 }
 
+static size_t probe_bucket(const struct kfs_cache *c, const char *relpath)
+{
+        return (size_t) (hash_str(0xcbf29ce484222325ULL, relpath) % c->n_probe_buckets);
+}
+
+/* Forgets the probe of `relpath` (in bucket b), if any. Locked. */
+static void probe_drop(struct kfs_cache *c, size_t b, const char *relpath)
+{
+        for (struct probe **pp = &c->probes[b]; *pp; pp = &(*pp)->hnext) {
+                if (strcmp((*pp)->path, relpath) == 0) {
+                        struct probe *p = *pp;
+                        *pp = p->hnext;
+                        free(p->path);
+                        free(p);
+                        c->n_probes--;
+                        return;
+                }
+        }
+}
+
 static void probes_clear(struct kfs_cache *c)
 {
         for (size_t i = 0; i < c->n_probe_buckets; i++) {
@@ -279,18 +299,7 @@ size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
                 cache_unlink(c, e);
                 n++;
         }
-        /* and the probe of the file itself */
-        size_t b = (size_t) (hash_str(0xcbf29ce484222325ULL, relpath) % c->n_probe_buckets);
-        for (struct probe **pp = &c->probes[b]; *pp; pp = &(*pp)->hnext) {
-                if (strcmp((*pp)->path, relpath) == 0) {
-                        struct probe *p = *pp;
-                        *pp = p->hnext;
-                        free(p->path);
-                        free(p);
-                        c->n_probes--;
-                        break;
-                }
-        }
+        probe_drop(c, probe_bucket(c, relpath), relpath);     /* and the probe of the file itself */
         pthread_mutex_unlock(&c->lock);
         return n;
 }
@@ -307,7 +316,7 @@ size_t kfs_cache_bytes(struct kfs_cache *c)
 
 int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask, struct stat *ret_st)
 {
-        size_t b = (size_t) (hash_str(0xcbf29ce484222325ULL, relpath) % c->n_probe_buckets);
+        size_t b = probe_bucket(c, relpath);
         uint64_t t = mono_ns();
         struct stat st;
         struct probe *p;
@@ -364,16 +373,7 @@ int kfs_cache_probe(struct kfs_cache *c, const char *relpath, uint32_t *ret_mask
                 p->checked = c->epoch == epoch ? t : 0;
                 if (c->n_probes >= PROBES_MAX)
                         probes_clear(c);
-                for (struct probe **pp = &c->probes[b]; *pp; pp = &(*pp)->hnext) {
-                        if (strcmp((*pp)->path, relpath) == 0) {
-                                struct probe *old = *pp;
-                                *pp = old->hnext;
-                                free(old->path);
-                                free(old);
-                                c->n_probes--;
-                                break;
-                        }
-                }
+                probe_drop(c, b, relpath);
                 p->hnext = c->probes[b];
                 c->probes[b] = p;
                 c->n_probes++;
