@@ -143,3 +143,14 @@ def example_nodes(tmp_path_factory):
         pytest.skip("examples/make-nodes.sh is missing")
     subprocess.run([script, str(out)], check=True, capture_output=True)
     return str(out)
+
+
+# kubelet.service.flags of the kubeasz unit quoted in issue 2 (one argv element a line)
+KUBEASZ_KUBELET_FLAGS = (
+    "/opt/kube/bin/kubelet\n"
+    "--config=/var/lib/kubelet/config.yaml\n"
+    "--container-runtime-endpoint=unix:///run/containerd/containerd.sock\n"
+    "--hostname-override=192.168.0.160\n"
+    "--kubeconfig=/etc/kubernetes/kubelet.kubeconfig\n"
+    "--root-dir=/var/lib/kubelet\n"
+    "--v=2\n")

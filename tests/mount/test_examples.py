@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import openssl_text, sh
+from conftest import KUBEASZ_KUBELET_FLAGS, openssl_text, sh
 
 LAYOUTS = ["kubeadm", "kubeasz", "k3s"]
 KEY_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----(.*?)-----END \1-----", re.S)
@@ -83,14 +83,7 @@ def test_kubeadm_headline_views(mount, example_nodes):
 
 def test_kubeasz_kubelet_flags(mount, example_nodes):
     m = mount(os.path.join(example_nodes, "kubeasz"))
-    assert open(m.path("etc/systemd/system/kubelet.service.flags")).read() == (
-        "/opt/kube/bin/kubelet\n"
-        "--config=/var/lib/kubelet/config.yaml\n"
-        "--container-runtime-endpoint=unix:///run/containerd/containerd.sock\n"
-        "--hostname-override=192.168.0.160\n"
-        "--kubeconfig=/etc/kubernetes/kubelet.kubeconfig\n"
-        "--root-dir=/var/lib/kubelet\n"
-        "--v=2\n")
+    assert open(m.path("etc/systemd/system/kubelet.service.flags")).read() == KUBEASZ_KUBELET_FLAGS
 
 
 def test_k3s_node(mount, example_nodes):

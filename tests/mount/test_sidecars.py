@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import as_nobody, make_cert, openssl_text, sh, write
+from conftest import KUBEASZ_KUBELET_FLAGS, as_nobody, make_cert, openssl_text, sh, write
 from test_changes import eventually
 
 
@@ -204,14 +204,7 @@ Restart=always
 def test_unit_flags_kubeasz(mount, tree):
     write(os.path.join(tree, "etc/systemd/system/kubelet.service"), KUBEASZ_UNIT)
     m = mount(tree)
-    assert open(m.path("etc/systemd/system/kubelet.service.flags")).read() == (
-        "/opt/kube/bin/kubelet\n"
-        "--config=/var/lib/kubelet/config.yaml\n"
-        "--container-runtime-endpoint=unix:///run/containerd/containerd.sock\n"
-        "--hostname-override=192.168.0.160\n"
-        "--kubeconfig=/etc/kubernetes/kubelet.kubeconfig\n"
-        "--root-dir=/var/lib/kubelet\n"
-        "--v=2\n")
+    assert open(m.path("etc/systemd/system/kubelet.service.flags")).read() == KUBEASZ_KUBELET_FLAGS
 
 
 def test_certs_report_lists_every_certificate_by_expiry(mount, tree):
