@@ -526,10 +526,25 @@ int kfs_keyinfo_init_error(struct kfs_keyinfo *k, const char *label, const char 
         return keyinfo_fail(k, why);
 }
 
-int kfs_keyinfo_init_public(struct kfs_keyinfo *k, const EVP_PKEY *pub)
+int kfs_keyinfo_init_cert(struct kfs_keyinfo *k, X509 *x)
 {
+        const EVP_PKEY *pk = X509_get0_pubkey(x);
+        unsigned char *spki = NULL, md[32];
+        int n;
+
         *k = (struct kfs_keyinfo) { .label = "PUBLIC KEY" };
-        return pub ? keyinfo_set_public(k, pub) : 0;
+        if (!pk) {
+                ERR_clear_error();
+                return 0;
+        }
+        keyinfo_set_type(k, pk);
+        /* the certificate's own encoding: no encoder, no copy of the key */
+        n = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(x), &spki);
+        if (n > 0 && EVP_Digest(spki, (size_t) n, md, NULL, EVP_sha256(), NULL))
+                kfs_hex_lower(md, sizeof(md), k->spki_sha256);
+        OPENSSL_free(spki);
+        ERR_clear_error();
+        return 0;
 }
 
 void kfs_keyinfo_release(struct kfs_keyinfo *k)
@@ -540,6 +555,16 @@ void kfs_keyinfo_release(struct kfs_keyinfo *k)
         free(k->encryption);
         free(k->error);
         *k = (struct kfs_keyinfo) { 0 };
+}
+
+bool kfs_keyinfo_sized(const struct kfs_keyinfo *k)
+{
+        static const char *const sized[] = { "RSA", "RSA-PSS", "DSA", "DH", "DHX", "EC", "SM2", NULL };
+
+        for (const char *const *t = sized; *t && k->bits > 0; t++)
+                if (strcmp(k->type, *t) == 0)
+                        return true;
+        return false;
 }
 
 void kfs_keyinfo_print(const struct kfs_keyinfo *k, unsigned n, struct kfs_buf *out)
@@ -555,8 +580,7 @@ void kfs_keyinfo_print(const struct kfs_keyinfo *k, unsigned n, struct kfs_buf *
         kfs_buf_addf(out, "type: %s\n", k->type[0] ? k->type : "unknown");
         if (k->curve[0])
                 kfs_buf_addf(out, "curve: %s\n", k->curve);
-        else if (k->bits > 0 && (strncmp(k->type, "RSA", 3) == 0 || strcmp(k->type, "DSA") == 0 ||
-                                 strncmp(k->type, "DH", 2) == 0))
+        else if (kfs_keyinfo_sized(k))
                 kfs_buf_addf(out, "bits: %d\n", k->bits);
         kfs_buf_addf(out, "encrypted: %s\n", k->encryption ? k->encryption : "no");
         if (k->spki_sha256[0])
@@ -605,6 +629,65 @@ static bool pkey_match(const struct kfs_probe *p)
                 return true;
         /* a .key file that holds no key is still worth an error: it was meant to */
         return strcmp(kfs_name_ext(p->name), "key") == 0;
+}
+
+/* ---- OpenSSH public key files: "TYPE BASE64 [COMMENT]" a line ---- */
+
+struct ssh_line {
+        unsigned char *blob;    /* malloc'd */
+        size_t len;
+        const char *comment;    /* points into the data */
+        size_t comment_len;
+};
+
+/*
+ * The next key line in [*pos, end), skipping blank, comment and other
+ * lines; at most PKEY_MAX_SSH_LINES lines looked at (*lines counts them).
+ * Returns 1 with *ret filled, 0 at the end, -ENOMEM.
+ */
+static int ssh_line_next(const char **pos, const char *end, unsigned *lines, struct ssh_line *ret)
+{
+        const char *p = *pos;
+
+        for (; p < end && (*lines)++ < PKEY_MAX_SSH_LINES; p = *pos) {
+                const char *eol = memchr(p, '\n', (size_t) (end - p));
+                const char *le = eol ? eol : end, *b64, *b64_end, *comment;
+                size_t n64, cl;
+                int n, pad = 0;
+
+                *pos = eol ? eol + 1 : end;
+                while (p < le && (*p == ' ' || *p == '\t'))
+                        p++;
+                if (!kfs_ssh_pubkey_line(p, (size_t) (le - p)) || !(b64 = memchr(p, ' ', (size_t) (le - p))))
+                        continue;
+                b64++;
+                for (b64_end = b64; b64_end < le && *b64_end != ' ' && *b64_end != '\t' && *b64_end != '\r';)
+                        b64_end++;
+                n64 = (size_t) (b64_end - b64);
+                if (n64 < 4 || n64 % 4 != 0 || n64 > (1u << 16))
+                        continue;
+                for (comment = b64_end; comment < le && (*comment == ' ' || *comment == '\t');)
+                        comment++;
+                for (cl = (size_t) (le - comment); cl > 0 && (comment[cl - 1] == '\r' || comment[cl - 1] == ' ');)
+                        cl--;
+                ret->blob = malloc(n64 / 4 * 3 + 1);
+                if (!ret->blob)
+                        return -ENOMEM;
+                n = EVP_DecodeBlock(ret->blob, (const unsigned char *) b64, (int) n64);
+                for (const char *q = b64_end - 1; q >= b64 && *q == '='; q--)
+                        pad++;
+                if (n <= pad) {
+                        free(ret->blob);
+                        ERR_clear_error();
+                        continue;
+                }
+                ret->len = (size_t) (n - pad);
+                ret->comment = comment;
+                ret->comment_len = cl;
+                return 1;
+        }
+        *pos = end;
+        return 0;
 }
 
 /* A public key found in the key's directory. */
@@ -692,10 +775,12 @@ static int pkey_dir_scan(struct pkey_dir *d, struct kfs_ctx *ctx)
                 if (r < 0)
                         continue;
                 kfs_pem_scan_init(&s, data, len);
-                while (r >= 0 && blocks++ < PKEY_MAX_BLOCKS && kfs_pem_next(&s, &b)) {
+                while (r >= 0 && blocks < PKEY_MAX_BLOCKS && kfs_pem_next(&s, &b)) {
                         enum kfs_pem_kind kind = kfs_pem_label_kind(b.label);
                         unsigned char *der = NULL;
                         long dlen;
+
+                        blocks++;
 
                         if (kind == KFS_PEM_CERTIFICATE) {
                                 X509 *x = kfs_pem_x509(&b, why, sizeof(why));
@@ -711,7 +796,20 @@ static int pkey_dir_scan(struct pkey_dir *d, struct kfs_ctx *ctx)
                                 OPENSSL_free(der);
                         }
                 }
-                if (r >= 0 && blocks == 0 && len > 0 && (unsigned char) data[0] == 0x30) {
+                if (r >= 0 && blocks == 0 && kfs_ssh_pubkey_line(data, len)) {
+                        const char *p = data;
+                        unsigned lines = 0;
+                        struct ssh_line l;
+                        char type[64], fp[64];
+
+                        /* authorized_keys-like files: the first key only */
+                        r = ssh_line_next(&p, data + len, &lines, &l);
+                        if (r > 0) {
+                                r = pkey_dir_add(d, *name, 0, ssh_blob_pkey(l.blob, l.len, type, sizeof(type),
+                                                                            fp, sizeof(fp)));
+                                free(l.blob);
+                        }
+                } else if (r >= 0 && blocks == 0 && len > 0 && (unsigned char) data[0] == 0x30) {
                         enum kfs_der_kind shape = kfs_der_classify((unsigned char *) data, len, NULL);
 
                         if (shape == KFS_DER_CERTIFICATE) {
@@ -902,68 +1000,29 @@ static int pkey_render_ssh_pub(const char *data, size_t len, struct kfs_buf *out
 {
         const char *p = data, *end = data + len;
         unsigned lines = 0, keys = 0;
+        struct ssh_line l;
+        int r;
 
-        while (p < end && lines++ < PKEY_MAX_SSH_LINES) {
-                const char *eol = memchr(p, '\n', (size_t) (end - p));
-                const char *le = eol ? eol : end, *b64, *b64_end, *comment;
-                unsigned char *blob;
+        while ((r = ssh_line_next(&p, end, &lines, &l)) > 0) {
                 char type[64], tname[32], fp[64];
-                int n, pad = 0;
-                EVP_PKEY *pk;
+                EVP_PKEY *pk = ssh_blob_pkey(l.blob, l.len, type, sizeof(type), fp, sizeof(fp));
+                int bits = 0;
 
-                while (p < le && (*p == ' ' || *p == '\t'))
-                        p++;
-                if (p == le || *p == '#' || !kfs_ssh_pubkey_line(p, (size_t) (le - p))) {
-                        p = le + 1;
-                        continue;
+                if (pk) {
+                        bits = EVP_PKEY_is_a(pk, "ED25519") ? 256 : EVP_PKEY_get_bits(pk);
+                        EVP_PKEY_free(pk);
                 }
-                b64 = memchr(p, ' ', (size_t) (le - p));
-                if (!b64) {
-                        p = le + 1;
-                        continue;
+                if (pk || strncmp(type, "sk-", 3) == 0) {
+                        ssh_type_name(type, tname, sizeof(tname));
+                        kfs_buf_addf(out, "%d %s %.*s (%s)\n", bits, fp,
+                                     l.comment_len ? (int) l.comment_len : (int) strlen("no comment"),
+                                     l.comment_len ? l.comment : "no comment", tname);
+                        keys++;
                 }
-                b64++;
-                b64_end = b64;
-                while (b64_end < le && *b64_end != ' ' && *b64_end != '\t' && *b64_end != '\r')
-                        b64_end++;
-                comment = b64_end;
-                while (comment < le && (*comment == ' ' || *comment == '\t'))
-                        comment++;
-                if (b64_end - b64 < 4 || (b64_end - b64) % 4 != 0 || b64_end - b64 > (1 << 16)) {
-                        p = le + 1;
-                        continue;
-                }
-                blob = malloc((size_t) (b64_end - b64) / 4 * 3 + 1);
-                if (!blob)
-                        return -ENOMEM;
-                n = EVP_DecodeBlock(blob, (const unsigned char *) b64, (int) (b64_end - b64));
-                for (const char *q = b64_end - 1; q >= b64 && *q == '='; q--)
-                        pad++;
-                if (n > pad) {
-                        size_t bl = (size_t) (n - pad);
-                        int bits = 0;
-
-                        pk = ssh_blob_pkey(blob, bl, type, sizeof(type), fp, sizeof(fp));
-                        if (pk) {
-                                bits = EVP_PKEY_is_a(pk, "ED25519") ? 256 : EVP_PKEY_get_bits(pk);
-                                EVP_PKEY_free(pk);
-                        }
-                        if (pk || strncmp(type, "sk-", 3) == 0) {
-                                size_t cl = (size_t) (le - comment);
-
-                                while (cl > 0 && (comment[cl - 1] == '\r' || comment[cl - 1] == ' '))
-                                        cl--;
-                                ssh_type_name(type, tname, sizeof(tname));
-                                kfs_buf_addf(out, "%d %s %.*s (%s)\n", bits, fp,
-                                             cl ? (int) cl : (int) strlen("no comment"),
-                                             cl ? comment : "no comment", tname);
-                                keys++;
-                        }
-                }
-                ERR_clear_error();
-                free(blob);
-                p = le + 1;
+                free(l.blob);
         }
+        if (r < 0)
+                return r;
         return keys ? 0 : -EINVAL;
 }
 

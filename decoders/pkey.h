@@ -53,9 +53,13 @@ void kfs_keyinfo_release(struct kfs_keyinfo *k);
  */
 void kfs_keyinfo_print(const struct kfs_keyinfo *k, unsigned n, struct kfs_buf *out);
 
+/* Whether ->bits is the size people name the key by (RSA, DSA, DH, EC;
+ * not Ed25519's 253). */
+bool kfs_keyinfo_sized(const struct kfs_keyinfo *k);
+
 /* Whether `pub` (any EVP_PKEY) is the public half of `k`. */
 bool kfs_keyinfo_matches(const struct kfs_keyinfo *k, const EVP_PKEY *pub);
 
-/* Fills `k` from a public key alone (a certificate's): type, size, curve and
- * SPKI hash, label "PUBLIC KEY". Returns -ENOMEM only. */
-int kfs_keyinfo_init_public(struct kfs_keyinfo *k, const EVP_PKEY *pub);
+/* Fills `k` from a certificate's public key: type, size, curve and SPKI
+ * hash (->pub stays NULL), label "PUBLIC KEY". Returns -ENOMEM only. */
+int kfs_keyinfo_init_cert(struct kfs_keyinfo *k, X509 *x);

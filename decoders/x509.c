@@ -841,9 +841,9 @@ static json_t *x509_json_cert(X509 *x)
                 kfs_hex_colon(md, mdlen, hex);
                 x509_jset(o, "sha256", json_string(hex));
         }
-        if (kfs_keyinfo_init_public(&k, X509_get0_pubkey(x)) == 0 && k.type[0]) {
+        if (kfs_keyinfo_init_cert(&k, x) == 0 && k.type[0]) {
                 x509_jset(o, "key_algorithm", json_string(k.type));
-                if (k.bits > 0)
+                if (kfs_keyinfo_sized(&k))
                         x509_jset(o, "key_size", json_integer(k.bits));
                 if (k.curve[0])
                         x509_jset(o, "key_curve", json_string(k.curve));

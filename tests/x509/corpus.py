@@ -12,6 +12,7 @@ For every file under CORPUS, with `kubefs decode --root CORPUS`:
   - kubefs never crashes (exit 0 or 1, never a signal) and answers in time.
 Skips (77) when the corpus or openssl is missing.
 """
+import concurrent.futures
 import os
 import re
 import shutil
@@ -37,6 +38,55 @@ def no_tid(b):
 
 def openssl(args, inp=None):
     return subprocess.run(["openssl"] + args, input=inp, capture_output=True, timeout=30)
+
+
+def check_file(kubefs, corpus, path, secrets):
+    failed, checked = [], 0
+    rel = os.path.relpath(path, corpus)
+    data = open(path, "rb").read()
+    views = subprocess.run([kubefs, "views", "--root", corpus, path], capture_output=True, timeout=30)
+    names = [l.rsplit(".", 1)[1] for l in views.stdout.decode().splitlines()]
+    out = {}
+    for v in names:
+        p = subprocess.run([kubefs, "decode", "--root", corpus, "--view", v, path],
+                           capture_output=True, timeout=30)
+        if p.returncode not in (0, 1):
+            failed.append(f"{rel}.{v}: exit {p.returncode} {p.stderr[-300:]!r}")
+        out[v] = p.stdout
+        text = p.stdout.decode(errors="replace")
+        for s in secrets:
+            if s in text:
+                failed.append(f"{rel}.{v}: shows private key material")
+                break
+    texts = [(b, openssl(["x509", "-noout", "-text"], b)) for b in blocks(data, rb"CERTIFICATE")]
+    certs = [(b, t.stdout) for b, t in texts if t.returncode == 0]
+    if certs:
+        checked += 1
+        got = no_tid(out.get("txt", b""))
+        if "txt" not in out:
+            failed.append(f"{rel}: certificates but no .txt view")
+            return failed, checked
+        pos = 0
+        for i, (b, text) in enumerate(certs):
+            want = no_tid(text)
+            at = got.find(want, pos)
+            if at < 0:
+                failed.append(f"{rel}.txt: certificate {i + 1} missing or differs")
+            pos = max(pos, at)
+            lines = openssl(["x509", "-noout", "-subject", "-issuer", "-nameopt", "RFC2253",
+                             "-fingerprint", "-sha256"], b).stdout.splitlines(True)
+            for view, line, strip in zip(("subject", "issuer", "sha256"), lines,
+                                         (b"subject=", b"issuer=", b"sha256 Fingerprint=")):
+                line = line[len(strip):] if line.startswith(strip) else line
+                if line not in out.get(view, b"").splitlines(True):
+                    failed.append(f"{rel}.{view}: certificate {i + 1}: {line!r} missing")
+    elif path.endswith((".crt", ".cer", ".der")):
+        want = openssl(["x509", "-inform", "DER", "-noout", "-text", "-in", path])
+        if want.returncode == 0:
+            checked += 1
+            if no_tid(out.get("txt", b"")) != no_tid(want.stdout):
+                failed.append(f"{rel}.txt: DER certificate differs from openssl's text")
+    return failed, checked
 
 
 def main():
@@ -65,51 +115,12 @@ def main():
                         line = line.strip()
                         if len(line) >= 16 and b":" not in line:
                             secrets.add(line.decode(errors="replace"))
-    failed, checked = [], 0
-    for path in sorted(files):
-        rel = os.path.relpath(path, corpus)
-        data = open(path, "rb").read()
-        views = subprocess.run([kubefs, "views", "--root", corpus, path], capture_output=True, timeout=30)
-        names = [l.rsplit(".", 1)[1] for l in views.stdout.decode().splitlines()]
-        out = {}
-        for v in names:
-            p = subprocess.run([kubefs, "decode", "--root", corpus, "--view", v, path],
-                               capture_output=True, timeout=30)
-            if p.returncode not in (0, 1):
-                failed.append(f"{rel}.{v}: exit {p.returncode} {p.stderr[-300:]!r}")
-            out[v] = p.stdout
-            text = p.stdout.decode(errors="replace")
-            for s in secrets:
-                if s in text:
-                    failed.append(f"{rel}.{v}: shows private key material")
-                    break
-        certs = [b for b in blocks(data, rb"CERTIFICATE") if openssl(["x509", "-noout"], b).returncode == 0]
-        if certs:
-            checked += 1
-            got = no_tid(out.get("txt", b""))
-            if "txt" not in out:
-                failed.append(f"{rel}: certificates but no .txt view")
-                continue
-            pos = 0
-            for i, b in enumerate(certs):
-                want = no_tid(openssl(["x509", "-noout", "-text"], b).stdout)
-                at = got.find(want, pos)
-                if at < 0:
-                    failed.append(f"{rel}.txt: certificate {i + 1} missing or differs")
-                pos = max(pos, at)
-                for view, args, strip in (("subject", ["-subject", "-nameopt", "RFC2253"], b"subject="),
-                                          ("issuer", ["-issuer", "-nameopt", "RFC2253"], b"issuer="),
-                                          ("sha256", ["-fingerprint", "-sha256"], b"sha256 Fingerprint=")):
-                    line = openssl(["x509", "-noout"] + args, b).stdout
-                    line = line[len(strip):] if line.startswith(strip) else line
-                    if line not in out.get(view, b"").splitlines(True):
-                        failed.append(f"{rel}.{view}: certificate {i + 1}: {line!r} missing")
-        elif path.endswith((".crt", ".cer", ".der")):
-            want = openssl(["x509", "-inform", "DER", "-noout", "-text", "-in", path])
-            if want.returncode == 0:
-                checked += 1
-                if no_tid(out.get("txt", b"")) != no_tid(want.stdout):
-                    failed.append(f"{rel}.txt: DER certificate differs from openssl's text")
+    results = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=4) as pool:
+        for r in pool.map(lambda p: check_file(kubefs, corpus, p, secrets), sorted(files)):
+            results.append(r)
+    failed = [f for fs, _ in results for f in fs]
+    checked = sum(c for _, c in results)
     for f in failed:
         print("FAIL", f)
     print(f"corpus: {len(files)} files, {checked} with certificates, {len(failed)} failures")
