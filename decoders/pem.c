@@ -134,8 +134,9 @@ int kfs_pem_decode(const struct kfs_pem_block *b, unsigned char **ret_der, long 
                                                                    : "END line does not match BEGIN");
                 return -EBADMSG;
         }
-        /* the block as `tr -d '\r'` of BEGIN..END would give it */
-        text = malloc(2 * label_len + body_len + 32);
+        /* the block as `tr -d '\r'` of BEGIN..END would give it: both
+         * markers (16 + 15 bytes and the labels), a newline, the NUL */
+        text = malloc(2 * label_len + body_len + sizeof(BEGIN_MARK DASHES END_MARK DASHES "\n\n"));
         if (!text)
                 return -ENOMEM;
         t = text + sprintf(text, BEGIN_MARK "%s" DASHES, b->label);
