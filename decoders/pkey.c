@@ -1131,7 +1131,7 @@ static int pkey_render_txt(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
 
 static const struct kfs_view pkey_views[] = {
         { "txt", pkey_render_txt, 0 },
-        { NULL },
+        { .name = NULL },
 };
 
 const struct kfs_decoder kfs_decoder_pkey = {

@@ -922,7 +922,7 @@ static const struct kfs_view x509_views[] = {
         { "expiry", x509_render_expiry, 0 },
         { "sha256", x509_render_sha256, 0 },
         { "json", x509_render_json, KFS_VIEW_JSON },
-        { NULL },
+        { .name = NULL },
 };
 
 const struct kfs_decoder kfs_decoder_x509 = {
