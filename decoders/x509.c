@@ -42,6 +42,7 @@
 #include "decoders.h"
 #include "pem.h"
 #include "pkey.h"
+#include "x509.h"
 
 /* Certificates decoded from one file; the rest are counted and reported. */
 #define X509_MAX_CERTS 5000
@@ -49,9 +50,6 @@
 #define X509_MAX_KEYS 16
 /* PEM blocks looked at in one file (certificates, keys and anything else). */
 #define X509_MAX_BLOCKS (X509_MAX_CERTS + 1000)
-/* "Expiring" below this many days left (kubeadm warns at 30 too). */
-#define X509_EXPIRING_DAYS 30
-
 #define DAY 86400
 
 /* What `openssl x509` (3.0) passes to X509_print_ex()/X509_NAME_print_ex()
@@ -392,30 +390,33 @@ static int x509_ext_values(X509 *x, int nid, void (*fn)(const char *s, void *use
 
 /* ---- views ---- */
 
-static int x509_render_txt(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
+int kfs_x509_print(X509 *x, struct kfs_buf *out)
 {
-        const struct x509_doc *d = doc;
         BIO *bio = BIO_new(BIO_s_mem());
 
         if (!bio)
                 return -ENOMEM;
-        for (size_t i = 0; i < d->n && !out->err; i++) {
-                if (x509_entry_error(d, i, out))
-                        continue;
-                /* The return value is ignored, as the openssl command does:
-                 * what was printed before a failure is shown. A key that
-                 * cannot be loaded makes X509_print_ex() print the error
-                 * queue; the command has one error queued already by then
-                 * (from loading), and so do we: the same lines but for the
-                 * thread id each starts with. */
-                ERR_clear_error();
-                X509_get0_pubkey(d->certs[i].x);
-                X509_print_ex(bio, d->certs[i].x, X509_NAMEOPT_DEFAULT, 0);
-                ERR_clear_error();
-                x509_flush(bio, out);
-        }
-        BIO_free(bio);
+        /* The return value is ignored, as the openssl command does: what was
+         * printed before a failure is shown. A key that cannot be loaded
+         * makes X509_print_ex() print the error queue; the command has one
+         * error queued already by then (from loading), and so do we: the
+         * same lines but for the thread id each starts with. */
         ERR_clear_error();
+        X509_get0_pubkey(x);
+        X509_print_ex(bio, x, X509_NAMEOPT_DEFAULT, 0);
+        ERR_clear_error();
+        x509_flush(bio, out);
+        BIO_free(bio);
+        return out->err;
+}
+
+static int x509_render_txt(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
+{
+        const struct x509_doc *d = doc;
+
+        for (size_t i = 0; i < d->n && !out->err; i++)
+                if (!x509_entry_error(d, i, out))
+                        kfs_x509_print(d->certs[i].x, out);
         x509_skipped(d, out);
         if (d->keys)
                 kfs_buf_add(out, d->keys);
@@ -491,8 +492,8 @@ static bool x509_time(const ASN1_TIME *t, time_t *ret, struct tm *ret_tm)
 
 static void x509_iso8601(const struct tm *tm, char *buf, size_t n)
 {
-        snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02dZ", tm->tm_year + 1900, tm->tm_mon + 1,
-                 tm->tm_mday, tm->tm_hour, tm->tm_min, tm->tm_sec);
+        if (strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", tm) == 0)
+                snprintf(buf, n, "?");
 }
 
 /* floor(a / b) for b > 0 */
@@ -501,8 +502,7 @@ static long long x509_floor_div(long long a, long long b)
         return a / b - (a % b != 0 && a < 0);
 }
 
-/* The subject's first CN in UTF-8, or NULL (OPENSSL_free it). */
-static char *x509_cn(X509 *x)
+char *kfs_x509_cn(X509 *x)
 {
         const X509_NAME *name = X509_get_subject_name(x);
         int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
@@ -517,42 +517,50 @@ static char *x509_cn(X509 *x)
         return (char *) utf8;
 }
 
+int kfs_x509_expiry(X509 *x, time_t now, struct kfs_x509_expiry *ret)
+{
+        struct kfs_x509_expiry e = { 0 };
+        struct tm tm;
+
+        if (!x509_time(X509_get0_notAfter(x), &e.not_after, &tm) ||
+            !x509_time(X509_get0_notBefore(x), &e.not_before, NULL))
+                return -EINVAL;
+        x509_iso8601(&tm, e.not_after_iso, sizeof(e.not_after_iso));
+        e.days = x509_floor_div((long long) e.not_after - now, DAY);
+        if (now > e.not_after)
+                e.status = "expired";           /* notAfter itself is still valid (RFC 5280) */
+        else if (now < e.not_before)
+                e.status = "not-yet-valid";
+        else if (e.days < KFS_X509_EXPIRING_DAYS)
+                e.status = "expiring";
+        else
+                e.status = "valid";
+        /* the day count drops at notAfter - days * DAY + 1, and with it the
+         * status (expiring, expired); before notBefore, it changes then */
+        e.changes = (time_t) (e.not_after - e.days * DAY + 1);
+        if (now < e.not_before && e.not_before < e.changes)
+                e.changes = e.not_before;
+        *ret = e;
+        return 0;
+}
+
 static int x509_render_expiry(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)
 {
         const struct x509_doc *d = doc;
 
         for (size_t i = 0; i < d->n && !out->err; i++) {
-                X509 *x = d->certs[i].x;
-                time_t na, nb;
-                struct tm tm;
-                char iso[80], *cn;
-                const char *status;
-                long long days;
+                struct kfs_x509_expiry e;
+                char *cn;
 
                 if (x509_entry_error(d, i, out))
                         continue;
-                if (!x509_time(X509_get0_notAfter(x), &na, &tm) || !x509_time(X509_get0_notBefore(x), &nb, NULL)) {
+                if (kfs_x509_expiry(d->certs[i].x, ctx->now, &e) < 0) {
                         kfs_buf_addf(out, "error: certificate %zu: unreadable validity dates\n", i + 1);
                         continue;
                 }
-                x509_iso8601(&tm, iso, sizeof(iso));
-                days = x509_floor_div((long long) na - ctx->now, DAY);
-                if (ctx->now > na)
-                        status = "expired";
-                else if (ctx->now < nb)
-                        status = "not-yet-valid";
-                else if (days < X509_EXPIRING_DAYS)
-                        status = "expiring";
-                else
-                        status = "valid";
-                /* the day count drops at na - days * DAY + 1; the status changes
-                 * then too (expiring, expired) or at notBefore */
-                kfs_ctx_expires(ctx, (time_t) (na - days * DAY + 1));
-                if (ctx->now < nb)
-                        kfs_ctx_expires(ctx, nb);
-
-                kfs_buf_addf(out, "%s %lld %s ", iso, days, status);
-                cn = x509_cn(x);
+                kfs_ctx_expires(ctx, e.changes);
+                kfs_buf_addf(out, "%s %lld %s ", e.not_after_iso, e.days, e.status);
+                cn = kfs_x509_cn(d->certs[i].x);
                 if (cn)
                         x509_add_line(out, cn, strlen(cn));
                 else
