@@ -7,17 +7,23 @@ For every file under CORPUS, with `kubefs decode --root CORPUS`:
   - each PEM CERTIFICATE block openssl can read appears in F.txt exactly as
     `openssl x509 -noout -text` prints it, in file order (as conformance.py);
     a DER .crt/.cer/.der file gives F.txt == openssl's -inform DER text;
-  - F.subject, F.issuer, F.sha256 hold openssl's line for each of them;
+  - F.subject, F.issuer, F.sha256 hold openssl's line for each of them, F.san
+    the entries of its Subject Alternative Name line (when no entry holds ", ");
+  - every line of F.json is a JSON object;
   - no view of any file shows a line of any private key PEM block;
   - kubefs never crashes (exit 0 or 1, never a signal) and answers in time.
 Skips (77) when the corpus or openssl is missing.
 """
 import concurrent.futures
+import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen  # noqa: E402
 
 KEY_LABELS = rb"(?:[A-Z0-9 ]*PRIVATE KEY|Ed25519 PRIVATE KEY)"
 
@@ -66,8 +72,21 @@ def check_file(kubefs, corpus, path, secrets):
         if "txt" not in out:
             failed.append(f"{rel}: certificates but no .txt view")
             return failed, checked
+        for n, line in enumerate(out.get("json", b"").splitlines()):
+            try:
+                if not isinstance(json.loads(line), dict):
+                    raise ValueError("not an object")
+            except ValueError as e:
+                failed.append(f"{rel}.json: line {n + 1}: {e}")
+        san_lines = out.get("san", b"").decode(errors="replace").splitlines()
         pos = 0
         for i, (b, text) in enumerate(certs):
+            m = re.search(rb"X509v3 Subject Alternative Name: (?:critical)?\n\s*(.*)\n", text)
+            if m and m.group(1).count(b", ") + 1 == len(re.findall(rb"(?:^|, )(?:DNS|IP Address|email|URI|othername|DirName|Registered ID):", m.group(1))):
+                for entry in m.group(1).decode(errors="replace").split(", "):
+                    # a control character in a name (newlinesInTLD) is escaped: \x0A
+                    if not any(l == entry or l.startswith(entry + "\\x") for l in san_lines):
+                        failed.append(f"{rel}.san: certificate {i + 1}: {entry!r} missing")
             want = no_tid(text)
             at = got.find(want, pos)
             if at < 0:
@@ -121,10 +140,7 @@ def main():
             results.append(r)
     failed = [f for fs, _ in results for f in fs]
     checked = sum(c for _, c in results)
-    for f in failed:
-        print("FAIL", f)
-    print(f"corpus: {len(files)} files, {checked} with certificates, {len(failed)} failures")
-    return 1 if failed else 0
+    return gen.finish(failed, f"corpus: {len(files)} files, {checked} with certificates, {len(failed)} failures")
 
 
 if __name__ == "__main__":

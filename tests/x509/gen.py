@@ -23,6 +23,7 @@ Layout under root:
 import os
 import shutil
 import subprocess
+import sys
 
 # 2026-01-01T00:00:00Z, as tests/golden.py pins it
 NOW = 1767225600
@@ -355,6 +356,26 @@ def build_ssh(t):
     key = os.path.join(d, "id_enc")
     run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "secret phrase", "-C", "enc@test", "-f", key])
     t.ssh.append(key)
+
+
+def kubefs_arg(doc):
+    """The KUBEFS argument of a test script, absolute; exits 2 on a usage
+    error and 77 (skipped) when openssl, the oracle, is missing."""
+    if len(sys.argv) != 2:
+        print(doc)
+        sys.exit(2)
+    if not shutil.which("openssl"):
+        print("SKIP: openssl not found")
+        sys.exit(77)
+    return os.path.abspath(sys.argv[1])
+
+
+def finish(failed, summary):
+    """Prints the failures and the summary line; the exit code for meson."""
+    for f in failed:
+        print("FAIL", f)
+    print(summary)
+    return 1 if failed else 0
 
 
 def build(root):

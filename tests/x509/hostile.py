@@ -16,6 +16,9 @@ import subprocess
 import sys
 import tempfile
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import gen  # noqa: E402
+
 MiB = 1 << 20
 
 
@@ -29,13 +32,7 @@ def openssl(*args):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    if not shutil.which("openssl"):
-        print("SKIP: openssl not found")
-        return 77
-    kubefs = os.path.abspath(sys.argv[1])
+    kubefs = gen.kubefs_arg(__doc__)
     tmp = tempfile.mkdtemp(prefix="kubefs-hostile-")
     failed, cases = [], 0
     try:
@@ -115,10 +112,7 @@ def main():
                 failed.append(f"{name}.{view}: more than one line on stderr: {p.stderr[:300]!r}")
     finally:
         shutil.rmtree(tmp)
-    for f in failed:
-        print("FAIL", f)
-    print(f"hostile: {cases} cases, {len(failed)} failures")
-    return 1 if failed else 0
+    return gen.finish(failed, f"hostile: {cases} cases, {len(failed)} failures")
 
 
 if __name__ == "__main__":

@@ -130,13 +130,7 @@ def collect(tree, secrets):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    if not shutil.which("openssl"):
-        print("SKIP: openssl not found")
-        return 77
-    kubefs = os.path.abspath(sys.argv[1])
+    kubefs = gen.kubefs_arg(__doc__)
     env = dict(os.environ, KUBEFS_NOW=str(gen.NOW))
     tmp = tempfile.mkdtemp(prefix="kubefs-leak-")
     failed, files, views = [], 0, 0
@@ -167,10 +161,7 @@ def main():
                         failed.append(f"{rel}: shows private material ({why})")
     finally:
         shutil.rmtree(tmp)
-    for f in failed:
-        print("FAIL", f)
-    print(f"leak: {files} files, {views} views, {len(failed)} failures")
-    return 1 if failed else 0
+    return gen.finish(failed, f"leak: {files} files, {views} views, {len(failed)} failures")
 
 
 if __name__ == "__main__":

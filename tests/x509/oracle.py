@@ -319,13 +319,7 @@ def check_key_file(k, tree, path):
 
 
 def main():
-    if len(sys.argv) != 2:
-        print(__doc__)
-        return 2
-    if not shutil.which("openssl"):
-        print("SKIP: openssl not found")
-        return 77
-    k = Kubefs(os.path.abspath(sys.argv[1]))
+    k = Kubefs(gen.kubefs_arg(__doc__))
     tmp = tempfile.mkdtemp(prefix="kubefs-x509-")
     try:
         tree = gen.build(tmp)
@@ -356,10 +350,7 @@ def main():
             check(f"matches: {os.path.basename(path)}.pub (public key)" in out, f"{rel}.txt: matches its .pub")
     finally:
         shutil.rmtree(tmp)
-    for f in failures:
-        print("FAIL", f)
-    print(f"oracle: {checks} checks, {len(failures)} failed")
-    return 1 if failures else 0
+    return gen.finish(failures, f"oracle: {checks} checks, {len(failures)} failed")
 
 
 if __name__ == "__main__":
