@@ -7,6 +7,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,6 +15,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <openssl/x509.h>
@@ -264,6 +266,61 @@ static void test_no_private_material(void)
         EVP_PKEY_free(key);
 }
 
+/* Decodes run on many FUSE threads at once: the same input gives the same
+ * views on every thread, and a failure on one leaves no error behind. */
+struct thread_job {
+        const char *pem, *bad;
+        const char *want;       /* .txt of pem */
+        int mismatches;
+};
+
+static void *thread_run(void *arg)
+{
+        struct thread_job *job = arg;
+
+        for (int i = 0; i < 40; i++) {
+                struct kfs_result *r = NULL, *b = NULL;
+
+                if (kfs_decode_data(&root, "t.pem", &kfs_decoder_x509, job->pem, strlen(job->pem), T0, &r) < 0 ||
+                    strcmp(view_of(r, "txt"), job->want) != 0)
+                        job->mismatches++;
+                if (kfs_decode_data(&root, "b.pem", &kfs_decoder_x509, job->bad, strlen(job->bad), T0, &b) < 0 ||
+                    !b->error || ERR_peek_error() != 0)
+                        job->mismatches++;
+                kfs_result_free(r);
+                kfs_result_free(b);
+        }
+        return NULL;
+}
+
+static void test_threads(void)
+{
+        EVP_PKEY *key = make_key();
+        char *cert = make_cert_pem(key, T0, T0 + DAY, "t"), *kp = make_key_pem(key);
+        char *both = malloc(strlen(cert) + strlen(kp) + 1);
+        struct thread_job jobs[4];
+        pthread_t threads[4];
+        struct kfs_result *r = NULL;
+
+        strcpy(both, cert);
+        strcat(both, kp);
+        CHECK_INT(kfs_decode_data(&root, "t.pem", &kfs_decoder_x509, both, strlen(both), T0, &r), 0);
+        for (int i = 0; i < 4; i++) {
+                jobs[i] = (struct thread_job) { both, "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n",
+                                                view_of(r, "txt"), 0 };
+                CHECK_INT(pthread_create(&threads[i], NULL, thread_run, &jobs[i]), 0);
+        }
+        for (int i = 0; i < 4; i++) {
+                pthread_join(threads[i], NULL);
+                CHECK_INT(jobs[i].mismatches, 0);
+        }
+        kfs_result_free(r);
+        free(both);
+        free(cert);
+        free(kp);
+        EVP_PKEY_free(key);
+}
+
 int main(void)
 {
         char dir[] = "/tmp/kubefs-test-x509-XXXXXX";
@@ -276,6 +333,7 @@ int main(void)
         test_expiry();
         test_partial();
         test_no_private_material();
+        test_threads();
         kfs_root_release(&root);
         rmdir(dir);
         return test_exit();
