@@ -2,9 +2,10 @@
 #pragma once
 
 /*
- * What the harnesses share: a ROOT made once per process (an empty temp
- * dir with pki/ and ssh/), and one decode of the input under one of a few
- * names, all views rendered, the match() masks computed too.
+ * What the harnesses share: a ROOT made once per process (a temp dir with
+ * pki/ca.crt and pki/sa.pub of a key made at start, for pkey's search of a
+ * key's certificate, and an empty ssh/), and one decode of the input under
+ * one of a few names, all views rendered, the match() masks computed too.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -13,12 +14,42 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "decode.h"
 #include "decoders.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct kfs_root fuzz_root;
+
+static void fuzz_write_pki(const char *dir)
+{
+        EVP_PKEY *key = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
+        X509 *x = X509_new();
+        char path[80];
+        FILE *f;
+
+        X509_set_version(x, 2);
+        X509_gmtime_adj(X509_getm_notBefore(x), 0);
+        X509_gmtime_adj(X509_getm_notAfter(x), 86400);
+        X509_set_pubkey(x, key);
+        X509_sign(x, key, EVP_sha256());
+        snprintf(path, sizeof(path), "%s/pki/ca.crt", dir);
+        if ((f = fopen(path, "w"))) {
+                PEM_write_X509(f, x);
+                fclose(f);
+        }
+        snprintf(path, sizeof(path), "%s/pki/sa.pub", dir);
+        if ((f = fopen(path, "w"))) {
+                PEM_write_PUBKEY(f, key);
+                fclose(f);
+        }
+        X509_free(x);
+        EVP_PKEY_free(key);
+}
 
 static void fuzz_init(void)
 {
@@ -33,6 +64,7 @@ static void fuzz_init(void)
         mkdir(path, 0755);
         snprintf(path, sizeof(path), "%s/ssh", dir);
         mkdir(path, 0755);
+        fuzz_write_pki(dir);
         if (kfs_root_init(&fuzz_root, dir) < 0)
                 abort();
 }
