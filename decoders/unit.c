@@ -796,6 +796,36 @@ static int unit_exec(struct unit_doc *d, const char *rvalue, unsigned line)
         return 0;
 }
 
+/*
+ * The next word of a list setting (Environment=, UnsetEnvironment=), unquoted,
+ * C-unescaped and specifier-expanded, in *ret: returns 1, or 0 at the end of
+ * the line or at invalid syntax (the rest of the line is ignored, as systemd
+ * does; noted when `note`), or -errno. Words with a bad specifier are skipped.
+ */
+static int unit_next_word(struct unit_doc *d, const char **p, unsigned line, const char *key, bool note,
+                          char **ret)
+{
+        for (;;) {
+                char *w;
+                int r = kfs_sd_word(p, KFS_SD_UNQUOTE | KFS_SD_CUNESCAPE, &w);
+
+                if (r == 0)
+                        return 0;
+                if (r == -ENOMEM)
+                        return r;
+                if (r < 0) {
+                        if (note)
+                                unit_note(d, "%s:%u: %s=: invalid syntax, rest of line ignored",
+                                          d->cur->path, line, key);
+                        return 0;
+                }
+                r = unit_printf(d, w, line, key, ret);
+                free(w);
+                if (r != -EBADSLT)
+                        return r < 0 ? r : 1;
+        }
+}
+
 /* config_parse_environ(): several quoted assignments; an error drops the rest of the line. */
 static int unit_environment(struct unit_doc *d, const char *rvalue, unsigned line)
 {
@@ -806,23 +836,10 @@ static int unit_environment(struct unit_doc *d, const char *rvalue, unsigned lin
                 return 0;
         }
         for (;;) {
-                char *w, *res;
-                int r = kfs_sd_word(&p, KFS_SD_UNQUOTE | KFS_SD_CUNESCAPE, &w);
+                char *res;
+                int r = unit_next_word(d, &p, line, "Environment", true, &res);
 
-                if (r == 0)
-                        return 0;
-                if (r == -ENOMEM)
-                        return r;
-                if (r < 0) {
-                        unit_note(d, "%s:%u: Environment=: invalid syntax, rest of line ignored",
-                                  d->cur->path, line);
-                        return 0;
-                }
-                r = unit_printf(d, w, line, "Environment", &res);
-                free(w);
-                if (r == -EBADSLT)
-                        continue;
-                if (r < 0)
+                if (r <= 0)
                         return r;
                 if (!kfs_sd_env_assignment_valid(res)) {
                         const char *eq = strchr(res, '=');
@@ -878,18 +895,10 @@ static int unit_unsetenv(struct unit_doc *d, const char *rvalue, unsigned line)
                 return 0;
         }
         for (;;) {
-                char *w, *res;
-                int r = kfs_sd_word(&p, KFS_SD_UNQUOTE | KFS_SD_CUNESCAPE, &w);
+                char *res;
+                int r = unit_next_word(d, &p, line, "UnsetEnvironment", false, &res);
 
-                if (r == 0)
-                        return 0;
-                if (r < 0)
-                        return r == -ENOMEM ? r : 0;
-                r = unit_printf(d, w, line, "UnsetEnvironment", &res);
-                free(w);
-                if (r == -EBADSLT)
-                        continue;
-                if (r < 0)
+                if (r <= 0)
                         return r;
                 if (!kfs_sd_env_assignment_valid(res) && !kfs_sd_env_name_valid(res, strlen(res))) {
                         free(res);
