@@ -101,6 +101,17 @@ struct node *kfs_node_find_path_locked(struct kfs_fs *fs, const char *relpath);
 /* Under fs->lock: calls fn for every child of `parent`. */
 void kfs_node_foreach_locked(struct kfs_fs *fs, void (*fn)(struct node *n, void *userdata), void *userdata);
 
+/* Whether a directory on device `dev`, inside a directory of visibility
+ * `parent_vis` on `parent_dev`, is another filesystem mounted inside a
+ * location (a pod's secret volume): shown, but not entered, unless
+ * -o cross_mounts. Between ROOT and a location (/var on its own disk) mounts
+ * are crossed. */
+static inline bool kfs_fs_mount_boundary(const struct kfs_fs *fs, enum kfs_vis parent_vis, dev_t parent_dev,
+                                         dev_t dev)
+{
+        return parent_vis == KFS_VIS_INSIDE && dev != parent_dev && !fs->opts->cross_mounts;
+}
+
 /* ---- ops.c ---- */
 extern const struct fuse_lowlevel_ops kfs_ops;
 

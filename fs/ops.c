@@ -262,9 +262,7 @@ static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, co
                 .type = src->st_mode,
                 .vis = vis,
                 .dev = src->st_dev,
-                /* a filesystem mounted inside a location (a pod's secret volume) is not entered */
-                .boundary = S_ISDIR(src->st_mode) && dir->vis == KFS_VIS_INSIDE &&
-                            src->st_dev != dir->dev && !fs->opts->cross_mounts,
+                .boundary = S_ISDIR(src->st_mode) && kfs_fs_mount_boundary(fs, dir->vis, dir->dev, src->st_dev),
         });
         if (!n)
                 return -ENOMEM;

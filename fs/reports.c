@@ -97,7 +97,7 @@ static void certs_dir(struct certs_walk *w, const char *dir, dev_t dev, enum kfs
                         break;
                 cvis = kfs_locations_classify(&w->fs->locs, path);
                 if (cvis != KFS_VIS_HIDDEN && kfs_root_stat(&w->fs->root, path, KFS_RESOLVE_NOFOLLOW, &st) == 0) {
-                        bool crossing = vis == KFS_VIS_INSIDE && st.st_dev != dev && !w->fs->opts->cross_mounts;
+                        bool crossing = kfs_fs_mount_boundary(w->fs, vis, dev, st.st_dev);
 
                         if (S_ISDIR(st.st_mode) && !crossing && depth < CERTS_MAX_DEPTH)
                                 certs_dir(w, path, st.st_dev, cvis, depth + 1);
