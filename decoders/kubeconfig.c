@@ -49,7 +49,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decoders.h"
+#include "registry.h"
 #include "goyaml.h"
 #include "kcx509.h"
 #include "redact.h"

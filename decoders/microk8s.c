@@ -22,7 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decoders.h"
+#include "registry.h"
 #include "flags.h"
 #include "sdsyntax.h"
 

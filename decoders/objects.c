@@ -20,7 +20,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "decoders.h"
+#include "registry.h"
 #include "tabwriter.h"
 #include "yfile.h"
 

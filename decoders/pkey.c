@@ -36,7 +36,7 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "decoders.h"
+#include "registry.h"
 
 /* Blocks looked at in one file. */
 #define PKEY_MAX_BLOCKS 256

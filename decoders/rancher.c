@@ -29,7 +29,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "decoders.h"
+#include "registry.h"
 #include "flags.h"
 #include "sdsyntax.h"
 #include "ydoc.h"

@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "decoder.h"
-#include "decoders.h"
+#include "registry.h"
 
 const struct kfs_decoder *const kfs_decoders[] = {
         &kfs_decoder_x509,              /* certificates (and keys beside them) */

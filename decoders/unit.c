@@ -70,7 +70,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decoders.h"
+#include "registry.h"
 #include "flags.h"
 #include "redact.h"
 #include "sdsyntax.h"

@@ -39,7 +39,7 @@
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
-#include "decoders.h"
+#include "registry.h"
 #include "pem.h"
 #include "pkey.h"
 #include "x509.h"

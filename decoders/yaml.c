@@ -31,7 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "decoders.h"
+#include "registry.h"
 #include "yflat.h"
 #include "yredact.h"
 

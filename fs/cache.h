@@ -22,7 +22,7 @@
 #include <sys/stat.h>
 #include <time.h>
 
-#include "decode.h"
+#include "pipeline.h"
 #include "root.h"
 
 struct kfs_entry {

@@ -19,7 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "decode.h"
+#include "pipeline.h"
 #include "decoder.h"
 #include "root.h"
 
@@ -34,7 +34,7 @@ struct cli {
 };
 
 /* KUBEFS_NOW=<epoch seconds> pins the clock: reproducible .expiry in tests. */
-static time_t cli_now(void)
+time_t kfs_cli_now(void)
 {
         const char *s = getenv("KUBEFS_NOW");
         char *end;
@@ -138,7 +138,7 @@ static int cli_parse(struct cli *c, const char *cmd, int argc, char **argv)
                 fprintf(stderr, "kubefs: cannot open ROOT '%s': %s\n", c->root_path, strerror(-r));
                 return KFS_EXIT_FAILURE;
         }
-        c->now = cli_now();
+        c->now = kfs_cli_now();
         return -1;
 usage:
         cli_usage(stderr, cmd);

@@ -6,6 +6,12 @@
 
 int kfs_cli_decode(int argc, char **argv);
 int kfs_cli_views(int argc, char **argv);
+/* `kubefs report`: a node-wide report without a mount (report-cli.c). */
+int kfs_cli_report(int argc, char **argv);
+
+#include <time.h>
+/* Now, or KUBEFS_NOW=<epoch seconds> when set (reproducible tests). */
+time_t kfs_cli_now(void);
 
 /* Exit codes (SPEC section 1). */
 enum {

@@ -27,12 +27,13 @@
 #include "decoder.h"
 #include "locations.h"
 #include "options.h"
+#include "report.h"
 #include "root.h"
 
 enum node_kind {
         NODE_REAL,              /* a file or directory of ROOT */
         NODE_SIDECAR,           /* F.VIEW, a decoded view of its sibling F */
-        NODE_VDIR,              /* MNT/.kubefs */
+        NODE_VDIR,              /* MNT/.kubefs and its directories of reports */
         NODE_VFILE,             /* a report in MNT/.kubefs */
 };
 
@@ -116,13 +117,8 @@ static inline bool kfs_fs_mount_boundary(const struct kfs_fs *fs, enum kfs_vis p
 extern const struct fuse_lowlevel_ops kfs_ops;
 
 /* ---- reports.c: MNT/.kubefs ---- */
-#define KFS_REPORTS_DIR ".kubefs"
-struct kfs_report {
-        const char *name;
-        int (*render)(struct kfs_fs *fs, struct kfs_buf *out);
-};
-extern const struct kfs_report kfs_reports[];   /* ends with { 0 } */
-const struct kfs_report *kfs_report_find(const char *name);
+/* Renders `rep` (reports/) for the caller of `req` into `out`. */
+int kfs_fs_report(struct kfs_fs *fs, fuse_req_t req, const struct kfs_report *rep, struct kfs_buf *out);
 
 /* ---- watch.c: inotify, and kernel cache invalidation off the request threads ---- */
 struct kfs_watch *kfs_watch_new(struct kfs_fs *fs);

@@ -15,6 +15,8 @@ int main(int argc, char **argv)
                 return kfs_cli_decode(argc - 1, argv + 1);
         if (argc > 1 && strcmp(argv[1], "views") == 0)
                 return kfs_cli_views(argc - 1, argv + 1);
+        if (argc > 1 && strcmp(argv[1], "report") == 0)
+                return kfs_cli_report(argc - 1, argv + 1);
         r = kfs_options_parse(&o, argc, argv);
         if (r < 0)
                 r = kfs_mount_main(&o);

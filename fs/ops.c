@@ -163,27 +163,28 @@ static int sidecar_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
 
 /* ---- reports ---- */
 
-static int report_render(struct kfs_fs *fs, const struct node *n, struct kfs_buf *out)
+/* The report directory a NODE_VDIR shows: "" for MNT/.kubefs, "kubelet" for
+ * MNT/.kubefs/kubelet. */
+static const char *vdir_reports_dir(const struct node *n)
 {
-        kfs_buf_init(out, KFS_MAX_OUTPUT);
-        return n->report->render(fs, out);
+        size_t l = strlen(KFS_REPORTS_DIR);
+
+        return n->path[l] == '/' ? n->path + l + 1 : "";
 }
 
+/* A report is made at open, for its reader: a stat never makes one, so its
+ * size is unknown (0, as /proc's files) and reads go to the handle's bytes
+ * (direct_io) up to their end. */
 static int vfile_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
 {
-        struct kfs_buf b;
-        int r = report_render(fs, n, &b);
-
         *st = (struct stat) {
                 .st_ino = n->ino,
                 .st_mode = S_IFREG | 0444,
                 .st_nlink = 1,
-                .st_size = (off_t) b.len,
                 .st_blksize = 4096,
         };
         st->st_mtim.tv_sec = st->st_ctim.tv_sec = st->st_atim.tv_sec = time(NULL);
-        kfs_buf_release(&b);
-        return r;
+        return 0;
 }
 
 static void vdir_attr(struct kfs_fs *fs, const struct node *n, struct stat *st)
@@ -313,31 +314,39 @@ static int lookup_sidecar(struct kfs_fs *fs, struct node *dir, const char *name,
 
 static int lookup_report(struct kfs_fs *fs, struct node *dir, const char *name, struct fuse_entry_param *e)
 {
-        const struct kfs_report *rep;
+        const struct kfs_report *rep = NULL;
         struct node *n;
+        char *rname = NULL;
         int r;
 
         if (dir == &fs->rootnode) {
                 if (strcmp(name, KFS_REPORTS_DIR) != 0)
                         return -ENOENT;
-                n = kfs_node_get(fs, dir, name, &(struct node) { .kind = NODE_VDIR, .type = S_IFDIR });
-                if (!n)
+        } else {
+                const char *rdir = vdir_reports_dir(dir);
+
+                rname = *rdir ? kfs_path_join(rdir, name) : strdup(name);
+                if (!rname)
                         return -ENOMEM;
-                vdir_attr(fs, n, &e->attr);
-                e->ino = kfs_node_id(fs, n);
-                return 0;
+                rep = kfs_report_find(rname);
+                if (!rep && !kfs_report_is_dir(rname)) {
+                        free(rname);
+                        return -ENOENT;
+                }
+                free(rname);
         }
-        rep = kfs_report_find(name);
-        if (!rep)
-                return -ENOENT;
-        n = kfs_node_get(fs, dir, name, &(struct node) { .kind = NODE_VFILE, .type = S_IFREG, .report = rep });
+        n = kfs_node_get(fs, dir, name, rep ? &(struct node) { .kind = NODE_VFILE, .type = S_IFREG, .report = rep }
+                                            : &(struct node) { .kind = NODE_VDIR, .type = S_IFDIR });
         if (!n)
                 return -ENOMEM;
-        r = vfile_getattr(fs, n, &e->attr);
-        if (r < 0) {
-                kfs_node_forget(fs, n, 1);
-                return r;
-        }
+        if (rep) {
+                r = vfile_getattr(fs, n, &e->attr);
+                if (r < 0) {
+                        kfs_node_forget(fs, n, 1);
+                        return r;
+                }
+        } else
+                vdir_attr(fs, n, &e->attr);
         e->ino = kfs_node_id(fs, n);
         return 0;
 }
@@ -588,6 +597,24 @@ static int dirlist_real(struct kfs_fs *fs, struct node *dir, struct dirlist *l)
         return r;
 }
 
+struct vdir_list {
+        const struct node *n;
+        struct dirlist *l;
+};
+
+static int vdir_list_one(const char *name, bool is_dir, void *arg)
+{
+        struct vdir_list *vl = arg;
+        char *path = kfs_path_join(vl->n->path, name);
+        int r;
+
+        if (!path)
+                return -ENOMEM;
+        r = dirlist_add(vl->l, name, is_dir ? S_IFDIR : S_IFREG, kfs_node_path_ino(path), false);
+        free(path);
+        return r;
+}
+
 static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         struct kfs_fs *fs = fs_of(req);
@@ -601,11 +628,8 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         if (r == 0)
                 r = dirlist_add(l, "..", S_IFDIR, 0, false);
         if (r == 0 && n->kind == NODE_VDIR) {
-                for (const struct kfs_report *rep = kfs_reports; rep->name && r == 0; rep++) {
-                        char path[PATH_MAX];
-                        snprintf(path, sizeof(path), "%s/%s", n->path, rep->name);
-                        r = dirlist_add(l, rep->name, S_IFREG, kfs_node_path_ino(path), false);
-                }
+                struct vdir_list vl = { .n = n, .l = l };
+                r = kfs_report_list(vdir_reports_dir(n), vdir_list_one, &vl);
         } else if (r == 0 && n->kind == NODE_REAL) {
                 r = dirlist_real(fs, n, l);
                 if (r == 0 && n == &fs->rootnode)
@@ -752,7 +776,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 }
                 break;
         case NODE_VFILE:
-                r = report_render(fs, n, &h->report);
+                r = kfs_fs_report(fs, req, n->report, &h->report);
                 h->data = kfs_buf_str(&h->report);
                 h->len = h->report.len;
                 fi->keep_cache = 0;

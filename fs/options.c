@@ -15,7 +15,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "decode.h"
+#include "pipeline.h"
 #include "decoder.h"
 
 #define DEFAULT_TIMEOUT 1.0                     /* s; inotify makes changes visible sooner */

@@ -7,8 +7,8 @@
  */
 #include <stdint.h>
 
-#include "decode.h"
-#include "decoders.h"
+#include "pipeline.h"
+#include "registry.h"
 #include "test.h"
 
 static const char *const names[] = {

@@ -20,8 +20,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "decode.h"
-#include "decoders.h"
+#include "pipeline.h"
+#include "registry.h"
 #include "test.h"
 
 #define DAY 86400

@@ -9,8 +9,8 @@
 
 #include "buf.h"
 #include "checkpoint.h"
-#include "decode.h"
-#include "decoders.h"
+#include "pipeline.h"
+#include "registry.h"
 #include "test.h"
 #include "yflat.h"
 

@@ -18,8 +18,8 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include "decode.h"
-#include "decoders.h"
+#include "pipeline.h"
+#include "registry.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -145,14 +145,29 @@ static void audit_dir(const struct kfs_root *root, const struct check *c, struct
         free(dir);
 }
 
-int kfs_audit_render(const struct kfs_root *root, struct kfs_buf *out)
+/* A file's owner and mode are the reader's to see when it may search every
+ * directory on the way to it (as `ls -l` would need). */
+static bool audit_visible(const struct kfs_report_env *env, const char *path)
 {
+        char *dir = kfs_path_dirname(path);
+        bool ok = dir && kfs_report_may_search(env, dir);
+
+        free(dir);
+        return ok;
+}
+
+int kfs_report_audit(const struct kfs_report_env *env, struct kfs_buf *out)
+{
+        const struct kfs_root *root = env->root;
+
         for (const struct check *c = checks; c->path; c++) {
                 struct stat st;
 
-                if (c->path[strlen(c->path) - 1] == '/')
-                        audit_dir(root, c, out);
-                else if (kfs_root_stat(root, c->path, KFS_RESOLVE_NOFOLLOW, &st) == 0)
+                if (c->path[strlen(c->path) - 1] == '/') {
+                        if (kfs_report_may_search(env, c->path))
+                                audit_dir(root, c, out);
+                } else if (audit_visible(env, c->path) &&
+                           kfs_root_stat(root, c->path, KFS_RESOLVE_NOFOLLOW, &st) == 0)
                         audit_one(root, c, c->path, &st, out);
         }
         return out->err;

@@ -16,7 +16,5 @@
  * Files the node does not have are not listed.
  */
 
-#include "buf.h"
-#include "root.h"
-
-int kfs_audit_render(const struct kfs_root *root, struct kfs_buf *out);
+#include "report.h"
+#include "reports.h"

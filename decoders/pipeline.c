@@ -4,7 +4,7 @@
  * Failures never escape as a missing file: they become the view's own error
  * text, one line, so `cat F.txt` always says what went wrong.
  */
-#include "decode.h"
+#include "pipeline.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+/*
+ * The reports of MNT/.kubefs, in listing order. Adding a report: its own
+ * file in reports/, its render function declared in reports.h, one line here.
+ */
+#include "report.h"
+#include "reports.h"
+
+const struct kfs_report kfs_reports[] = {
+        { "audit", kfs_report_audit },
+        { "certs", kfs_report_certs },
+        { "errors", kfs_report_errors },
+        { "version", kfs_report_version },
+        { 0 },
+};

@@ -1,0 +1,15 @@
+/* SPDX-License-Identifier: Apache-2.0 */
+#pragma once
+
+/*
+ * The render function of every report (report.h states their contract);
+ * registry.c puts them in the table.
+ */
+
+#include "buf.h"
+#include "report.h"
+
+int kfs_report_audit(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_certs(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_errors(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_version(const struct kfs_report_env *env, struct kfs_buf *out);
