@@ -30,6 +30,7 @@
 #include <openssl/evp.h>
 
 #include "yflat.h"
+#include "hash.h"
 
 /* ---- names ---- */
 
@@ -56,30 +57,6 @@ enum kfs_ckpt kfs_ckpt_kind(const char *name)
 }
 
 /* ---- hashes ---- */
-
-uint32_t kfs_crc32(const void *data, size_t n)
-{
-        const unsigned char *p = data;
-        uint32_t c = 0xffffffff;
-
-        while (n--) {
-                c ^= *p++;
-                for (int k = 0; k < 8; k++)
-                        c = c & 1 ? (c >> 1) ^ 0xedb88320 : c >> 1;
-        }
-        return ~c;
-}
-
-uint32_t kfs_fnv32a(uint32_t h, const void *data, size_t n)
-{
-        const unsigned char *p = data;
-
-        while (n--) {
-                h ^= *p++;
-                h *= UINT32_C(0x01000193);
-        }
-        return h;
-}
 
 /* ---- JSON as encoding/json reads it ---- */
 

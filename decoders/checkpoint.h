@@ -62,6 +62,3 @@ int kfs_ckpt_process(enum kfs_ckpt kind, struct kfs_ydoc *doc, struct kfs_ckpt_s
 void kfs_ckpt_release(struct kfs_ckpt_state *st);
 
 /* The checksums used above, for the tests. */
-uint32_t kfs_crc32(const void *data, size_t n);
-uint32_t kfs_fnv32a(uint32_t h, const void *data, size_t n);
-#define KFS_FNV32A_INIT UINT32_C(0x811c9dc5)

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "decoder.h"
+#include "str.h"
 
 char *kfs_ctx_resolve(const struct kfs_ctx *ctx, const char *path)
 {
@@ -161,7 +162,7 @@ int kfs_ctx_list(struct kfs_ctx *ctx, const char *path, char ***ret_names)
         }
         ctx_record(ctx, rel, &st);
         while ((de = readdir(dir))) {
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                if (kfs_name_is_dot(de->d_name))
                         continue;
                 if (n + 2 > alloc) {
                         size_t na = alloc ? alloc * 2 : 16;

@@ -43,6 +43,8 @@
 #define KFS_MAX_OUTPUT (64u << 20)
 /* At most this many decoders in the registry (match results are a bitmask). */
 #define KFS_MAX_DECODERS 32
+/* At most this many views of one file, all its decoders' together. */
+#define KFS_MAX_VIEWS 32
 
 /* What match() may look at. */
 struct kfs_probe {

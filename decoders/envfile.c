@@ -29,18 +29,12 @@
 #include "flags.h"
 #include "redact.h"
 #include "sdsyntax.h"
+#include "str.h"
 
 struct envfile_doc {
         struct kfs_sd_env env;
         struct kfs_sd_strv notes;
 };
-
-static bool envfile_ends_with(const char *s, const char *suffix)
-{
-        size_t n = strlen(s), m = strlen(suffix);
-
-        return n >= m && strcmp(s + n - m, suffix) == 0;
-}
 
 static bool envfile_starts_with(const char *s, const char *prefix)
 {
@@ -51,7 +45,7 @@ static bool envfile_match(const struct kfs_probe *p)
 {
         static const char *const dirs[] = { "etc/default/", "etc/sysconfig/" };
 
-        if (envfile_ends_with(p->name, ".env"))
+        if (kfs_str_ends_with(p->name, ".env"))
                 return true;
         if (!(strcmp(p->name, "kubelet") == 0 || envfile_starts_with(p->name, "k3s") ||
               envfile_starts_with(p->name, "rke2")))

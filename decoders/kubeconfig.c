@@ -56,6 +56,7 @@
 #include "tabwriter.h"
 #include "ydoc.h"
 #include "yredact.h"
+#include "hash.h"
 
 /* Certificate bytes decoded from one file, aliases included. */
 #define KC_MAX_DECODED (64u << 20)
@@ -1063,15 +1064,6 @@ static int kc_file(struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_str *p
         return (int) d->n_files++;
 }
 
-static uint64_t kc_hash(const unsigned char *p, size_t n)
-{
-        uint64_t h = UINT64_C(14695981039346656037);    /* FNV-1a */
-
-        while (n--)
-                h = (h ^ *p++) * UINT64_C(1099511628211);
-        return h;
-}
-
 /* Decodes a blob once: its index in d->certs, -1 past KC_MAX_CERTS, or -ENOMEM. */
 static int kc_cert(struct kc_doc *d, const void *data, size_t len)
 {
@@ -1086,7 +1078,7 @@ static int kc_cert(struct kc_doc *d, const void *data, size_t len)
                 memset(d->cert_slots, 0xff, KC_CERT_SLOTS * sizeof(*d->cert_slots));
         }
         /* never full: at most half the slots are used */
-        for (slot = kc_hash(data, len) % KC_CERT_SLOTS; d->cert_slots[slot] >= 0; slot = (slot + 1) % KC_CERT_SLOTS) {
+        for (slot = kfs_fnv64a(KFS_FNV64A_INIT, data, len) % KC_CERT_SLOTS; d->cert_slots[slot] >= 0; slot = (slot + 1) % KC_CERT_SLOTS) {
                 c = &d->certs[d->cert_slots[slot]];
                 if (c->len == len && memcmp(c->data, data, len) == 0)
                         return d->cert_slots[slot];

@@ -37,6 +37,7 @@
 #include <openssl/x509.h>
 
 #include "registry.h"
+#include "str.h"
 
 /* Blocks looked at in one file. */
 #define PKEY_MAX_BLOCKS 256

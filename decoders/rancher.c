@@ -33,6 +33,7 @@
 #include "flags.h"
 #include "sdsyntax.h"
 #include "ydoc.h"
+#include "str.h"
 
 #define RANCHER_MAX_FILES 64u           /* config.yaml and its drop-ins */
 #define RANCHER_MAX_KEYS 1024u
@@ -49,13 +50,6 @@ struct rancher_doc {
         size_t n_values;
         struct kfs_sd_strv notes;
 };
-
-static bool rancher_ends_with(const char *s, const char *suffix)
-{
-        size_t n = strlen(s), m = strlen(suffix);
-
-        return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
 
 /* The config.yaml a path belongs to ("etc/rancher/k3s/config.yaml"), malloc'd, or NULL. */
 static char *rancher_base(const char *path)
@@ -74,7 +68,7 @@ static char *rancher_base(const char *path)
                 /* the file itself, or NAME.yaml/.yml directly in config.yaml.d/ */
                 if (strcmp(at + n, "") == 0 ||
                     (strncmp(at + n, ".d/", 3) == 0 && !strchr(at + n + 3, '/') &&
-                     (rancher_ends_with(at + n + 3, ".yaml") || rancher_ends_with(at + n + 3, ".yml"))))
+                     (kfs_str_ends_with_case(at + n + 3, ".yaml") || kfs_str_ends_with_case(at + n + 3, ".yml"))))
                         return strndup(path, (size_t) (at - path) + n);
         }
         return NULL;
@@ -307,7 +301,7 @@ static int rancher_parse(const char *data, size_t len, struct kfs_ctx *ctx, void
                 for (char **n = names; *n && r == 0; n++) {
                         char *rel;
 
-                        if (!rancher_ends_with(*n, ".yaml") && !rancher_ends_with(*n, ".yml"))
+                        if (!kfs_str_ends_with_case(*n, ".yaml") && !kfs_str_ends_with_case(*n, ".yml"))
                                 continue;
                         if (++n_files > RANCHER_MAX_FILES) {
                                 r = kfs_ctx_fail(ctx, -E2BIG, "more than %u config files", RANCHER_MAX_FILES);

@@ -74,6 +74,7 @@
 #include "flags.h"
 #include "redact.h"
 #include "sdsyntax.h"
+#include "str.h"
 
 /* Limits on what one unit may pull in. */
 #define UNIT_MAX_DROPINS 128u           /* drop-in files applied */
@@ -83,14 +84,6 @@
 #define UNIT_MAX_NOTES 32u
 #define UNIT_MAX_FILES_BYTES (8u << 20) /* the unit, drop-ins and env files together */
 
-static const char *const unit_dirs[] = {
-        "etc/systemd/system",
-        "run/systemd/system",
-        "usr/local/lib/systemd/system",
-        "usr/lib/systemd/system",
-        "lib/systemd/system",
-};
-#define UNIT_N_DIRS (sizeof(unit_dirs) / sizeof(unit_dirs[0]))
 
 struct unit_src {
         char *path;             /* as shown: "/etc/systemd/system/kubelet.service" */
@@ -173,20 +166,13 @@ static void unit_free(void *p)
         free(d);
 }
 
-static bool unit_ends_with(const char *s, const char *suffix)
-{
-        size_t n = strlen(s), m = strlen(suffix);
-
-        return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 /* The unit a drop-in directory name belongs to ("kubelet.service.d" -> "kubelet.service"),
  * or NULL for the prefix (foo-.service.d) and top-level (service.d) dirs. */
 static char *unit_dropin_owner(const char *dirname)
 {
         size_t n = strlen(dirname);
 
-        if (n <= strlen(".service.d") || !unit_ends_with(dirname, ".service.d"))
+        if (n <= strlen(".service.d") || !kfs_str_ends_with(dirname, ".service.d"))
                 return NULL;
         if (dirname[n - strlen(".service.d") - 1] == '-')
                 return NULL;
@@ -199,10 +185,10 @@ static bool unit_match(const struct kfs_probe *p)
         const size_t k = sizeof(sfx) - 1;
         const char *slash, *start;
 
-        if (unit_ends_with(p->name, ".service"))
+        if (kfs_str_ends_with(p->name, ".service"))
                 return true;
         /* a drop-in: NAME.service.d/x.conf with a [Service] section */
-        if (!unit_ends_with(p->name, ".conf") || !strstr(p->head, "[Service]"))
+        if (!kfs_str_ends_with(p->name, ".conf") || !strstr(p->head, "[Service]"))
                 return false;
         slash = strrchr(p->path, '/');
         if (!slash)
@@ -369,8 +355,8 @@ static bool unit_is_devnull(struct kfs_ctx *ctx, const char *rel)
 
 static bool unit_is_unit_dir(const char *dir)
 {
-        for (size_t i = 0; i < UNIT_N_DIRS; i++)
-                if (strcmp(dir, unit_dirs[i]) == 0)
+        for (size_t i = 0; i < KFS_SD_N_UNIT_DIRS; i++)
+                if (strcmp(dir, kfs_sd_unit_dirs[i]) == 0)
                         return true;
         return false;
 }
@@ -378,21 +364,21 @@ static bool unit_is_unit_dir(const char *dir)
 /* The unit directories that exist, in precedence order, each once. */
 static size_t unit_lookup_dirs(struct kfs_ctx *ctx, const char **ret)
 {
-        struct stat seen[UNIT_N_DIRS];
+        struct stat seen[KFS_SD_N_UNIT_DIRS];
         size_t n = 0;
 
-        for (size_t i = 0; i < UNIT_N_DIRS; i++) {
+        for (size_t i = 0; i < KFS_SD_N_UNIT_DIRS; i++) {
                 struct stat st;
                 bool dup = false;
 
-                if (unit_ctx_stat(ctx, unit_dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
+                if (unit_ctx_stat(ctx, kfs_sd_unit_dirs[i], &st) < 0 || !S_ISDIR(st.st_mode))
                         continue;
                 for (size_t j = 0; j < n && !dup; j++)
                         dup = seen[j].st_dev == st.st_dev && seen[j].st_ino == st.st_ino;
                 if (dup)
                         continue;
                 seen[n] = st;
-                ret[n++] = unit_dirs[i];
+                ret[n++] = kfs_sd_unit_dirs[i];
         }
         return n;
 }
@@ -562,7 +548,7 @@ static int unit_read_dropins(struct unit_doc *d, struct kfs_ctx *ctx, const stru
                         struct stat st;
                         char *rel;
 
-                        if ((*nm)[0] == '.' || !unit_ends_with(*nm, ".conf"))
+                        if ((*nm)[0] == '.' || !kfs_str_ends_with(*nm, ".conf"))
                                 continue;
                         for (size_t j = 0; j < n && !seen; j++)
                                 seen = strcmp(found[j].name, *nm) == 0;
@@ -1200,7 +1186,7 @@ static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **
         d = calloc(1, sizeof(*d));
         if (!d)
                 return -ENOMEM;
-        if (unit_ends_with(base, ".service")) {
+        if (kfs_str_ends_with(base, ".service")) {
                 d->name = strdup(base);
                 home = strdup(ctx->dir);
         } else {
@@ -1214,8 +1200,8 @@ static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **
                 goto out;
         }
         tree = unit_is_unit_dir(home);
-        if (!tree && (unit_ends_with(home, ".wants") || unit_ends_with(home, ".requires") ||
-                      unit_ends_with(home, ".upholds"))) {
+        if (!tree && (kfs_str_ends_with(home, ".wants") || kfs_str_ends_with(home, ".requires") ||
+                      kfs_str_ends_with(home, ".upholds"))) {
                 /* an enablement link (multi-user.target.wants/kubelet.service): the unit by name */
                 char *parent = kfs_path_dirname(home);
 
@@ -1223,7 +1209,7 @@ static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **
                 free(parent);
         }
         if (tree) {
-                const char *lookup[UNIT_N_DIRS];
+                const char *lookup[KFS_SD_N_UNIT_DIRS];
                 size_t n = unit_lookup_dirs(ctx, lookup);
 
                 r = unit_find_fragment(d, ctx, lookup, n, ctx->path, data, len);

@@ -43,6 +43,7 @@
 #include "pem.h"
 #include "pkey.h"
 #include "x509.h"
+#include "str.h"
 
 /* Certificates decoded from one file; the rest are counted and reported. */
 #define X509_MAX_CERTS 5000

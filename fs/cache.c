@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "cache.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -41,16 +42,9 @@ static uint64_t mono_ns(void)
         return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
 }
 
-static uint64_t hash_str(uint64_t h, const char *s)
-{
-        for (; *s; s++)
-                h = (h ^ (unsigned char) *s) * 0x100000001b3ULL;
-        return h;
-}
-
 static size_t entry_bucket(const struct kfs_cache *c, const char *path, const struct kfs_decoder *dec)
 {
-        return (size_t) (hash_str(hash_str(0xcbf29ce484222325ULL, path), dec->name) % c->n_buckets);
+        return (size_t) (kfs_fnv64a_str(kfs_fnv64a_str(KFS_FNV64A_INIT, path), dec->name) % c->n_buckets);
 }
 
 struct kfs_cache *kfs_cache_new(const struct kfs_root *root, size_t max_bytes, unsigned recheck_ms)
@@ -125,7 +119,7 @@ static void cache_touch(struct kfs_cache *c, struct kfs_entry *e)
 
 static size_t probe_bucket(const struct kfs_cache *c, const char *relpath)
 {
-        return (size_t) (hash_str(0xcbf29ce484222325ULL, relpath) % c->n_probe_buckets);
+        return (size_t) (kfs_fnv64a_str(KFS_FNV64A_INIT, relpath) % c->n_probe_buckets);
 }
 
 /* Forgets the probe of `relpath` (in bucket b), if any. Locked. */

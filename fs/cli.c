@@ -23,7 +23,6 @@
 #include "decoder.h"
 #include "root.h"
 
-#define MAX_VIEWS 32
 
 struct cli {
         const char *root_path;
@@ -164,7 +163,7 @@ static int cli_views_of(const struct cli *c, const char *file, const char *rel,
                         return r;
                 }
         }
-        *ret_n = kfs_registry_views(mask, ret, MAX_VIEWS);
+        *ret_n = kfs_registry_views(mask, ret, KFS_MAX_VIEWS);
         return 0;
 }
 
@@ -177,7 +176,7 @@ int kfs_cli_views(int argc, char **argv)
         if (r >= 0)
                 return r;
         for (int i = optind; i < argc; i++) {
-                struct kfs_viewref views[MAX_VIEWS];
+                struct kfs_viewref views[KFS_MAX_VIEWS];
                 char *rel = NULL;
                 size_t n;
 
@@ -211,7 +210,7 @@ int kfs_cli_decode(int argc, char **argv)
         /* like head(1): name each output only when there are several */
         headers = !c.view || argc - optind > 1;
         for (int i = optind; i < argc; i++) {
-                struct kfs_viewref views[MAX_VIEWS];
+                struct kfs_viewref views[KFS_MAX_VIEWS];
                 struct kfs_result *results[KFS_MAX_DECODERS] = { 0 };
                 char *rel = NULL;
                 size_t n;

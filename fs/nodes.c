@@ -12,21 +12,13 @@
 #include <string.h>
 
 #include "fs.h"
-
-static uint64_t hash_bytes(uint64_t h, const void *p, size_t n)
-{
-        const unsigned char *b = p;
-
-        for (size_t i = 0; i < n; i++)
-                h = (h ^ b[i]) * 0x100000001b3ULL;
-        return h;
-}
+#include "hash.h"
 
 static size_t node_bucket(size_t n_buckets, const struct node *parent, const char *name)
 {
-        uint64_t h = hash_bytes(0xcbf29ce484222325ULL, &parent, sizeof(parent));
+        uint64_t h = kfs_fnv64a(KFS_FNV64A_INIT, &parent, sizeof(parent));
 
-        return (size_t) (hash_bytes(h, name, strlen(name)) % n_buckets);
+        return (size_t) (kfs_fnv64a(h, name, strlen(name)) % n_buckets);
 }
 
 int kfs_nodes_init(struct kfs_fs *fs)
@@ -133,9 +125,9 @@ static void nodes_grow(struct kfs_fs *fs)
 
 uint64_t kfs_real_ino(dev_t dev, ino_t ino)
 {
-        uint64_t h = hash_bytes(0xcbf29ce484222325ULL, &dev, sizeof(dev));
+        uint64_t h = kfs_fnv64a(KFS_FNV64A_INIT, &dev, sizeof(dev));
 
-        h = hash_bytes(h, &ino, sizeof(ino)) & ~(UINT64_C(1) << 63);
+        h = kfs_fnv64a(h, &ino, sizeof(ino)) & ~(UINT64_C(1) << 63);
         return h > FUSE_ROOT_ID ? h : h + 2;
 }
 
@@ -143,7 +135,7 @@ uint64_t kfs_node_path_ino(const char *path)
 {
         /* views and reports: derived from the path, top bit set so it never
          * meets an inode number derived from ROOT's files */
-        return hash_bytes(0xcbf29ce484222325ULL, path, strlen(path)) | (UINT64_C(1) << 63);
+        return kfs_fnv64a(KFS_FNV64A_INIT, path, strlen(path)) | (UINT64_C(1) << 63);
 }
 
 /* What a lookup learned about a node, written under the lock. */
@@ -173,7 +165,7 @@ struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *na
                 node_unhash(fs, n);     /* lives on until the kernel forgets it */
         n = calloc(1, sizeof(*n));
         if (!n || !(n->name = strdup(name)) ||
-            asprintf(&n->path, "%s%s%s", parent->path, *parent->path ? "/" : "", name) < 0) {
+            !(n->path = kfs_path_child(parent->path, name))) {
                 if (n)
                         free(n->name);
                 free(n);

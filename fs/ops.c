@@ -21,8 +21,8 @@
 
 #include "fs.h"
 #include "log.h"
+#include "str.h"
 
-#define MAX_VIEWS 32    /* views of one file */
 
 static struct kfs_fs *fs_of(fuse_req_t req)
 {
@@ -112,7 +112,7 @@ static size_t sidecar_views(struct kfs_fs *fs, const char *path, struct kfs_view
 
         if (kfs_cache_probe(fs->cache, path, &mask, NULL) < 0 || !mask)
                 return 0;
-        return kfs_registry_views(mask, views, MAX_VIEWS);
+        return kfs_registry_views(mask, views, KFS_MAX_VIEWS);
 }
 
 /*
@@ -277,7 +277,7 @@ static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, co
 static int lookup_sidecar(struct kfs_fs *fs, struct node *dir, const char *name, struct fuse_entry_param *e)
 {
         const char *dot = strrchr(name, '.');
-        struct kfs_viewref views[MAX_VIEWS];
+        struct kfs_viewref views[KFS_MAX_VIEWS];
         char *src;
         size_t n_views;
         int r = -ENOENT;
@@ -325,7 +325,7 @@ static int lookup_report(struct kfs_fs *fs, struct node *dir, const char *name, 
         } else {
                 const char *rdir = vdir_reports_dir(dir);
 
-                rname = *rdir ? kfs_path_join(rdir, name) : strdup(name);
+                rname = kfs_path_child(rdir, name);
                 if (!rname)
                         return -ENOMEM;
                 rep = kfs_report_find(rname);
@@ -368,7 +368,7 @@ static int do_lookup(struct kfs_fs *fs, struct node *dir, const char *name, stru
                 return -ENOTDIR;
         if (strlen(name) > NAME_MAX)
                 return -ENAMETOOLONG;
-        if (asprintf(&path, "%s%s%s", dir->path, *dir->path ? "/" : "", name) < 0)
+        if (!(path = kfs_path_child(dir->path, name)))
                 return -ENOMEM;
         r = kfs_root_stat(&fs->root, path, KFS_RESOLVE_NOFOLLOW, &src);
         if (r == 0)
@@ -513,14 +513,14 @@ static int dirlist_add_sidecars(struct kfs_fs *fs, const struct node *dir, struc
         memcpy(sorted, l->e, n_real * sizeof(*sorted));
         qsort(sorted, n_real, sizeof(*sorted), dent_cmp);
         for (size_t i = 0; i < n_real && r == 0; i++) {
-                struct kfs_viewref views[MAX_VIEWS];
+                struct kfs_viewref views[KFS_MAX_VIEWS];
                 mode_t t = l->e[i].type;
                 char *path;
                 size_t nv;
 
                 if (t != S_IFREG && t != S_IFLNK)
                         continue;       /* FIFOs, sockets, devices: none, never opened */
-                if (asprintf(&path, "%s%s%s", dir->path, *dir->path ? "/" : "", l->e[i].name) < 0) {
+                if (!(path = kfs_path_child(dir->path, l->e[i].name))) {
                         r = -ENOMEM;
                         break;
                 }
@@ -574,9 +574,9 @@ static int dirlist_real(struct kfs_fs *fs, struct node *dir, struct dirlist *l)
                 enum kfs_vis vis;
                 char *path;
 
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                if (kfs_name_is_dot(de->d_name))
                         continue;
-                if (asprintf(&path, "%s%s%s", dir->path, *dir->path ? "/" : "", de->d_name) < 0) {
+                if (!(path = kfs_path_child(dir->path, de->d_name))) {
                         r = -ENOMEM;
                         break;
                 }
@@ -605,7 +605,7 @@ struct vdir_list {
 static int vdir_list_one(const char *name, bool is_dir, void *arg)
 {
         struct vdir_list *vl = arg;
-        char *path = kfs_path_join(vl->n->path, name);
+        char *path = kfs_path_child(vl->n->path, name);
         int r;
 
         if (!path)

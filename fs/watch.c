@@ -21,6 +21,7 @@
 
 #include "fs.h"
 #include "log.h"
+#include "hash.h"
 
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
                     IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
@@ -54,11 +55,7 @@ struct kfs_watch {
 
 static size_t watch_bucket(const char *path)
 {
-        uint64_t h = 0xcbf29ce484222325ULL;
-
-        for (; *path; path++)
-                h = (h ^ (unsigned char) *path) * 0x100000001b3ULL;
-        return (size_t) (h % WATCH_SET_BUCKETS);
+        return (size_t) (kfs_fnv64a_str(KFS_FNV64A_INIT, path) % WATCH_SET_BUCKETS);
 }
 
 struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
@@ -312,7 +309,7 @@ static void watch_event(struct kfs_watch *w, const struct inotify_event *ev, str
         if (!dir)
                 return;
         if (ev->len && ev->name[0]) {
-                if (asprintf(&path, "%s%s%s", dir, *dir ? "/" : "", ev->name) >= 0)
+                if ((path = kfs_path_child(dir, ev->name)))
                         watch_changed(w, dir, path, iv);
         } else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
                 char *parent = kfs_path_dirname(dir);

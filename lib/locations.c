@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "locations.h"
+#include "sdsyntax.h"
+#include "str.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -50,10 +52,6 @@ static const char *const default_excluded[] = {
 };
 
 /* Unit files and drop-in dirs of the components, in every systemd unit dir. */
-static const char *const unit_dirs[] = {
-        "etc/systemd/system", "run/systemd/system", "usr/local/lib/systemd/system",
-        "usr/lib/systemd/system", "lib/systemd/system", NULL,
-};
 static const char *const unit_names[] = {
         "kubelet", "kube-*", "etcd", "containerd", "crio", "cri-docker", "k3s*", "rke2-*",
         "snap.microk8s.*", NULL,
@@ -101,7 +99,7 @@ int kfs_locations_init(struct kfs_locations *l, bool all, char *const *paths, si
         }
         for (size_t i = 0; default_locations[i] && r == 0; i++)
                 r = loc_add(&l->list, &l->n, default_locations[i]);
-        for (size_t d = 0; unit_dirs[d]; d++)
+        for (size_t d = 0; kfs_sd_unit_dirs[d]; d++)
                 for (size_t u = 0; unit_names[u]; u++)
                         for (size_t s = 0; unit_suffixes[s] && r == 0; s++) {
                                 char pat[256];
@@ -109,7 +107,7 @@ int kfs_locations_init(struct kfs_locations *l, bool all, char *const *paths, si
                                 /* rke2 keeps `rke2-server.env` beside its unit; the others use NAME.service.env */
                                 if (strcmp(unit_suffixes[s], ".env") == 0 && strcmp(unit_names[u], "rke2-*") != 0)
                                         continue;
-                                snprintf(pat, sizeof(pat), "%s/%s%s", unit_dirs[d], unit_names[u], unit_suffixes[s]);
+                                snprintf(pat, sizeof(pat), "%s/%s%s", kfs_sd_unit_dirs[d], unit_names[u], unit_suffixes[s]);
                                 r = loc_add(&l->list, &l->n, pat);
                         }
         for (size_t i = 0; default_excluded[i] && r == 0; i++)
@@ -214,7 +212,7 @@ static bool loc_exists_below(const struct kfs_location *loc, const struct kfs_ro
                 return false;
         }
         while (!found && (de = readdir(dir))) {
-                if (de->d_name[0] == '.' && (!de->d_name[1] || (de->d_name[1] == '.' && !de->d_name[2])))
+                if (kfs_name_is_dot(de->d_name))
                         continue;
                 if (fnmatch(want, de->d_name, 0) != 0)
                         continue;

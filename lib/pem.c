@@ -9,6 +9,7 @@
  * dashes, BEGIN lines without END) stays linear.
  */
 #include "pem.h"
+#include "str.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -188,19 +189,12 @@ out:
         return r;
 }
 
-static bool str_ends_with(const char *s, const char *suffix)
-{
-        size_t n = strlen(s), m = strlen(suffix);
-
-        return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
 enum kfs_pem_kind kfs_pem_label_kind(const char *label)
 {
         if (strcmp(label, "CERTIFICATE") == 0 || strcmp(label, "X509 CERTIFICATE") == 0 ||
             strcmp(label, "TRUSTED CERTIFICATE") == 0)
                 return KFS_PEM_CERTIFICATE;
-        if (str_ends_with(label, "PRIVATE KEY"))
+        if (kfs_str_ends_with(label, "PRIVATE KEY"))
                 return KFS_PEM_PRIVATE_KEY;
         if (strcmp(label, "PUBLIC KEY") == 0 || strcmp(label, "RSA PUBLIC KEY") == 0)
                 return KFS_PEM_PUBLIC_KEY;
@@ -366,49 +360,6 @@ bool kfs_ssh_pubkey_line(const char *s, size_t n)
 
         for (const char *const *p = prefixes; *p; p++)
                 if (n > strlen(*p) && strncmp(s, *p, strlen(*p)) == 0)
-                        return true;
-        return false;
-}
-
-void kfs_hex_colon(const unsigned char *p, size_t n, char *out)
-{
-        static const char hex[] = "0123456789ABCDEF";
-
-        if (n == 0) {
-                *out = '\0';
-                return;
-        }
-        for (size_t i = 0; i < n; i++) {
-                *out++ = hex[p[i] >> 4];
-                *out++ = hex[p[i] & 15];
-                *out++ = i + 1 < n ? ':' : '\0';
-        }
-}
-
-void kfs_hex_lower(const unsigned char *p, size_t n, char *out)
-{
-        static const char hex[] = "0123456789abcdef";
-
-        for (size_t i = 0; i < n; i++) {
-                *out++ = hex[p[i] >> 4];
-                *out++ = hex[p[i] & 15];
-        }
-        *out = '\0';
-}
-
-const char *kfs_name_ext(const char *name)
-{
-        const char *dot = strrchr(name, '.');
-
-        return dot && dot != name ? dot + 1 : "";
-}
-
-bool kfs_name_has_ext(const char *name, const char *const *exts)
-{
-        const char *ext = kfs_name_ext(name);
-
-        for (; *exts; exts++)
-                if (strcasecmp(ext, *exts) == 0)
                         return true;
         return false;
 }

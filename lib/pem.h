@@ -98,17 +98,6 @@ enum kfs_der_kind kfs_der_classify(const unsigned char *p, size_t len, size_t *r
 /* Whether `s` starts like an OpenSSH public key line ("ssh-ed25519 AAAA..."). */
 bool kfs_ssh_pubkey_line(const char *s, size_t n);
 
-/* "sha256" digests as colon hex ("AB:CD:...", upper case) into `out` (3 * n bytes). */
-void kfs_hex_colon(const unsigned char *p, size_t n, char *out);
-/* ... and as plain lower-case hex (2 * n + 1 bytes). */
-void kfs_hex_lower(const unsigned char *p, size_t n, char *out);
-
-/* The basename's extension ("crt" for "ca.crt"), "" when none. */
-const char *kfs_name_ext(const char *name);
-
-/* Whether `name` ends in one of the NULL-terminated `exts` (without dots, case-insensitive). */
-bool kfs_name_has_ext(const char *name, const char *const *exts);
-
 /* Writes the reason of the first error on OpenSSL's queue (or `fallback`)
  * into `why`, then clears the queue. */
 void kfs_ossl_why(char *why, size_t why_len, const char *fallback);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "redact.h"
+#include "str.h"
 
 #include <ctype.h>
 #include <string.h>
@@ -21,13 +22,6 @@ static bool redact_fold(const char *name, size_t len, char *out, size_t size)
         return true;
 }
 
-static bool redact_ends_with(const char *s, const char *suffix)
-{
-        size_t n = strlen(s), m = strlen(suffix);
-
-        return n >= m && memcmp(s + n - m, suffix, m) == 0;
-}
-
 bool kfs_redact_name(const char *name, size_t len)
 {
         char f[256];
@@ -35,10 +29,10 @@ bool kfs_redact_name(const char *name, size_t len)
         /* a name too long to fold is unusual enough to treat as secret */
         if (!redact_fold(name, len, f, sizeof(f)))
                 return true;
-        return redact_ends_with(f, "token") ||
+        return kfs_str_ends_with(f, "token") ||
                strstr(f, "password") || strstr(f, "passwd") ||
                strstr(f, "secret") ||
-               redact_ends_with(f, "key-data") ||
+               kfs_str_ends_with(f, "key-data") ||
                /* kubeadm's key for the control-plane certificates it uploads */
-               redact_ends_with(f, "certificate-key") || redact_ends_with(f, "certificatekey");
+               kfs_str_ends_with(f, "certificate-key") || kfs_str_ends_with(f, "certificatekey");
 }

@@ -394,6 +394,13 @@ static char *path_normalize(const char *in)
         return out;
 }
 
+char *kfs_path_child(const char *dir, const char *name)
+{
+        char *p;
+
+        return asprintf(&p, "%s%s%s", dir, *dir ? "/" : "", name) < 0 ? NULL : p;
+}
+
 char *kfs_path_join(const char *dir, const char *rel)
 {
         char *tmp, *out;

@@ -76,6 +76,10 @@ int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct sta
  * above ROOT. malloc'd; NULL on allocation failure. */
 char *kfs_path_join(const char *dir, const char *rel);
 
+/* "dir/name", or "name" when `dir` is "" (ROOT): a directory entry's path,
+ * with no normalization (`name` has no '/'). malloc'd; NULL on failure. */
+char *kfs_path_child(const char *dir, const char *name);
+
 /* The directory part of a ROOT-relative path ("" for a top-level name), malloc'd. */
 char *kfs_path_dirname(const char *relpath);
 /* The last component of a path (points into `path`). */

@@ -75,6 +75,15 @@ void kfs_sd_strv_release(struct kfs_sd_strv *l)
         *l = (struct kfs_sd_strv) { 0 };
 }
 
+const char *const kfs_sd_unit_dirs[KFS_SD_N_UNIT_DIRS + 1] = {
+        "etc/systemd/system",
+        "run/systemd/system",
+        "usr/local/lib/systemd/system",
+        "usr/lib/systemd/system",
+        "lib/systemd/system",
+        NULL,
+};
+
 /* ---- words ---- */
 
 static int sd_unhex(char c)

@@ -78,6 +78,11 @@ int kfs_sd_split(const char *s, struct kfs_sd_strv *out);
 
 /* ---- unit files ---- */
 
+/* The system unit directories, ROOT-relative, in systemd's order of
+ * precedence (systemd.unit(5) "UNIT FILE LOAD PATH"); NULL-terminated. */
+#define KFS_SD_N_UNIT_DIRS 5
+extern const char *const kfs_sd_unit_dirs[KFS_SD_N_UNIT_DIRS + 1];
+
 /*
  * Called for every assignment: section without brackets ("" before the
  * first one), key and value stripped of surrounding whitespace, the

@@ -5,6 +5,7 @@
  * costs heap, not C stack, and is capped at KFS_YDOC_MAX_DEPTH.
  */
 #include "ydoc.h"
+#include "hash.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -219,13 +220,9 @@ struct ykeyset {
 
 static size_t ykey_hash(const struct kfs_ynode *k)
 {
-        size_t h = 1469598103u;
-
         if (k->type != KFS_YSCALAR)
                 return (size_t) (uintptr_t) k * 2654435761u;
-        for (size_t i = 0; i < k->n; i++)
-                h = (h ^ (unsigned char) k->str[i]) * 16777619u;
-        return h;
+        return (size_t) kfs_fnv64a(KFS_FNV64A_INIT, k->str, k->n);
 }
 
 static int ykeyset_init(struct ykeyset *s, size_t n)

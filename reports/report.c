@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "registry.h"
+#include "str.h"
 
 /* Symlinks followed by kfs_report_may_read(), as the kernel's MAXSYMLINKS. */
 #define REPORT_MAX_SYMLINKS 40
@@ -220,11 +221,6 @@ struct walk {
         size_t files;
 };
 
-static bool walk_skip_name(const char *n)
-{
-        return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
-}
-
 static int walk_dir(struct walk *w, const char *dir, dev_t dev, enum kfs_vis vis, int depth)
 {
         const struct kfs_report_env *env = w->env;
@@ -243,9 +239,9 @@ static int walk_dir(struct walk *w, const char *dir, dev_t dev, enum kfs_vis vis
                 struct stat st;
                 char *path;
 
-                if (walk_skip_name(de->d_name))
+                if (kfs_name_is_dot(de->d_name))
                         continue;
-                path = kfs_path_join(dir, de->d_name);
+                path = kfs_path_child(dir, de->d_name);
                 if (!path) {
                         r = -ENOMEM;
                         break;

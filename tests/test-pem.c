@@ -12,6 +12,7 @@
 
 #include "pem.h"
 #include "test.h"
+#include "str.h"
 
 /* The blocks of `s` as "LABEL:complete:body" joined with '|'. */
 static void scan(const char *s, char *out, size_t n)

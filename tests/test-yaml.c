@@ -13,6 +13,7 @@
 #include "registry.h"
 #include "test.h"
 #include "yflat.h"
+#include "hash.h"
 
 static char *json_str(const char *s, size_t n, bool eq)
 {
