@@ -29,11 +29,12 @@
 #include "flags.h"
 #include "redact.h"
 #include "sdsyntax.h"
+#include "strv.h"
 #include "str.h"
 
 struct envfile_doc {
         struct kfs_sd_env env;
-        struct kfs_sd_strv notes;
+        struct kfs_strv notes;
 };
 
 static bool envfile_starts_with(const char *s, const char *prefix)
@@ -70,7 +71,7 @@ static void envfile_free(void *p)
         if (!d)
                 return;
         kfs_sd_env_release(&d->env);
-        kfs_sd_strv_release(&d->notes);
+        kfs_strv_release(&d->notes);
         free(d);
 }
 
@@ -84,7 +85,7 @@ static int envfile_push(void *userdata, const char *key, const char *value, unsi
                 /* load_env_files() drops it; say so rather than lose it silently */
                 if (d->notes.n < 16 && asprintf(&note, "line %u: \"%s\" is not a valid variable name, "
                                                 "systemd ignores it", line, key) >= 0)
-                        (void) kfs_sd_strv_push(&d->notes, note, 16);
+                        (void) kfs_strv_push(&d->notes, note, 16);
                 return 0;
         }
         return kfs_sd_env_setkv(&d->env, key, value);
@@ -118,14 +119,14 @@ static int envfile_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs
                 kfs_buf_addf(out, "# %s\n", d->notes.v[i]);
         for (size_t i = 0; i < d->env.l.n; i++) {
                 const char *a = d->env.l.v[i], *eq = strchr(a, '=');
-                struct kfs_sd_strv words = { 0 };
+                struct kfs_strv words = { 0 };
                 int r;
 
                 if (headers)
                         kfs_buf_addf(out, "# %.*s\n", (int) (eq - a), a);
                 r = kfs_sd_split(eq + 1, &words);
                 if (r < 0) {
-                        kfs_sd_strv_release(&words);
+                        kfs_strv_release(&words);
                         return kfs_ctx_fail(ctx, r, "%.*s: more than %u words",
                                             (int) (eq - a), a, KFS_SD_ARGS_MAX);
                 }
@@ -135,7 +136,7 @@ static int envfile_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs
                 } else {
                         kfs_flags_add_argv(out, words.v, words.n);
                 }
-                kfs_sd_strv_release(&words);
+                kfs_strv_release(&words);
         }
         return out->err;
 }

@@ -25,13 +25,14 @@
 #include "registry.h"
 #include "flags.h"
 #include "sdsyntax.h"
+#include "strv.h"
 
 #define MICROK8S_SNAP "/snap/microk8s/current"
 #define MICROK8S_SNAP_DATA "/var/snap/microk8s/current"
 #define MICROK8S_SNAP_COMMON "/var/snap/microk8s/common"
 
 struct microk8s_doc {
-        struct kfs_sd_strv words;
+        struct kfs_strv words;
 };
 
 static bool microk8s_match(const struct kfs_probe *p)
@@ -55,7 +56,7 @@ static void microk8s_free(void *p)
 
         if (!d)
                 return;
-        kfs_sd_strv_release(&d->words);
+        kfs_strv_release(&d->words);
         free(d);
 }
 
@@ -103,7 +104,7 @@ static int microk8s_parse(const char *data, size_t len, struct kfs_ctx *ctx, voi
 
                 if (!quote && (c == ' ' || c == '\t' || c == '\n' || c == '\r')) {
                         if (inword)
-                                r = kfs_sd_strv_pushn(&d->words, kfs_buf_str(&w), w.len, KFS_SD_ARGS_MAX);
+                                r = kfs_strv_pushn(&d->words, kfs_buf_str(&w), w.len, KFS_SD_ARGS_MAX);
                         kfs_buf_reset(&w);
                         inword = false;
                         s++;
@@ -141,7 +142,7 @@ static int microk8s_parse(const char *data, size_t len, struct kfs_ctx *ctx, voi
                         r = w.err == -EFBIG ? -E2BIG : w.err;
         }
         if (r == 0 && inword)
-                r = kfs_sd_strv_pushn(&d->words, kfs_buf_str(&w), w.len, KFS_SD_ARGS_MAX);
+                r = kfs_strv_pushn(&d->words, kfs_buf_str(&w), w.len, KFS_SD_ARGS_MAX);
         kfs_buf_release(&w);
         if (r == 0 && quote)
                 r = kfs_ctx_fail(ctx, -EINVAL, "unterminated %c quote", quote);

@@ -27,6 +27,7 @@
 #include "flags.h"
 #include "redact.h"
 #include "sdsyntax.h"
+#include "strv.h"
 #include "ydoc.h"
 #include "yredact.h"
 
@@ -143,7 +144,7 @@ static int pod_expand(const char *s, const struct kfs_ynode *env, struct kfs_buf
 }
 
 /* The container's command then args, expanded, into `argv`. */
-static int pod_container_argv(const struct kfs_ynode *c, struct kfs_sd_strv *argv, struct kfs_ctx *ctx)
+static int pod_container_argv(const struct kfs_ynode *c, struct kfs_strv *argv, struct kfs_ctx *ctx)
 {
         static const char *const keys[] = { "command", "args" };
         const struct kfs_ynode *env = kfs_ymap_get(c, "env");
@@ -168,7 +169,7 @@ static int pod_container_argv(const struct kfs_ynode *c, struct kfs_sd_strv *arg
                         kfs_buf_add(&w, "");
                         r = pod_expand(s, env, &w);
                         if (r == 0)
-                                r = kfs_sd_strv_push(argv, kfs_buf_detach(&w, NULL), KFS_SD_ARGS_MAX);
+                                r = kfs_strv_push(argv, kfs_buf_detach(&w, NULL), KFS_SD_ARGS_MAX);
                         kfs_buf_release(&w);
                         if (r < 0)
                                 return r == -EFBIG || r == -E2BIG
@@ -218,7 +219,7 @@ static int pod_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
                         const struct kfs_ynode *l = kfs_ymap_get(spec, lists[k][0]);
 
                         for (uint32_t j = 0; l && l->type == KFS_YSEQ && j < l->n; j++) {
-                                struct kfs_sd_strv argv = { 0 };
+                                struct kfs_strv argv = { 0 };
                                 const char *name = kfs_ymap_str(l->items[j], "name");
                                 int r;
 
@@ -227,7 +228,7 @@ static int pod_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
                                 r = pod_container_argv(l->items[j], &argv, ctx);
                                 if (r == 0)
                                         kfs_flags_add_argv(out, argv.v, argv.n);
-                                kfs_sd_strv_release(&argv);
+                                kfs_strv_release(&argv);
                                 if (r < 0)
                                         return r;
                         }

@@ -32,6 +32,7 @@
 #include "registry.h"
 #include "flags.h"
 #include "sdsyntax.h"
+#include "strv.h"
 #include "ydoc.h"
 #include "str.h"
 
@@ -41,14 +42,14 @@
 
 struct rancher_key {
         char *name;
-        struct kfs_sd_strv values;      /* one flag each */
+        struct kfs_strv values;      /* one flag each */
 };
 
 struct rancher_doc {
         struct rancher_key *keys;
         size_t n_keys;
         size_t n_values;
-        struct kfs_sd_strv notes;
+        struct kfs_strv notes;
 };
 
 /* The config.yaml a path belongs to ("etc/rancher/k3s/config.yaml"), malloc'd, or NULL. */
@@ -90,10 +91,10 @@ static void rancher_free(void *p)
                 return;
         for (size_t i = 0; i < d->n_keys; i++) {
                 free(d->keys[i].name);
-                kfs_sd_strv_release(&d->keys[i].values);
+                kfs_strv_release(&d->keys[i].values);
         }
         free(d->keys);
-        kfs_sd_strv_release(&d->notes);
+        kfs_strv_release(&d->notes);
         free(d);
 }
 
@@ -141,20 +142,20 @@ static char *rancher_scalar(const struct kfs_ynode *n)
 }
 
 /* A value's items as strings: a list gives its items, a scalar itself. */
-static int rancher_values(const struct kfs_ynode *v, struct kfs_sd_strv *out, bool *ret_list)
+static int rancher_values(const struct kfs_ynode *v, struct kfs_strv *out, bool *ret_list)
 {
         *ret_list = v && v->type == KFS_YSEQ;
         if (!*ret_list) {
                 if (v && v->type == KFS_YMAP)
                         return -EINVAL;
-                return kfs_sd_strv_push(out, v ? rancher_scalar(v) : strdup(""), RANCHER_MAX_VALUES);
+                return kfs_strv_push(out, v ? rancher_scalar(v) : strdup(""), RANCHER_MAX_VALUES);
         }
         for (uint32_t i = 0; i < v->n; i++) {
                 int r;
 
                 if (v->items[i]->type != KFS_YSCALAR)
                         return -EINVAL;
-                r = kfs_sd_strv_push(out, rancher_scalar(v->items[i]), RANCHER_MAX_VALUES);
+                r = kfs_strv_push(out, rancher_scalar(v->items[i]), RANCHER_MAX_VALUES);
                 if (r < 0)
                         return r;
         }
@@ -172,7 +173,7 @@ static void rancher_note(struct rancher_doc *d, const char *fmt, ...)
                 s = NULL;
         va_end(ap);
         if (s)
-                (void) kfs_sd_strv_push(&d->notes, s, 32);
+                (void) kfs_strv_push(&d->notes, s, 32);
 }
 
 /* One file's top-level keys into the set (readConfigFile()'s loop body). */
@@ -187,7 +188,7 @@ static int rancher_apply(struct rancher_doc *d, const char *shown, const struct 
         for (uint32_t i = 0; i < root->n; i++) {
                 const char *k = kfs_yscalar(root->items[2 * i]);
                 const struct kfs_ynode *v = root->items[2 * i + 1];
-                struct kfs_sd_strv vals = { 0 };
+                struct kfs_strv vals = { 0 };
                 struct rancher_key *key = NULL;
                 bool append, list;
                 size_t n;
@@ -203,11 +204,11 @@ static int rancher_apply(struct rancher_doc *d, const char *shown, const struct 
                 r = rancher_values(v, &vals, &list);
                 if (r == -EINVAL) {
                         rancher_note(d, "%s: %.*s: a map is not a flag value, skipped", shown, (int) n, k);
-                        kfs_sd_strv_release(&vals);
+                        kfs_strv_release(&vals);
                         continue;
                 }
                 if (r < 0) {
-                        kfs_sd_strv_release(&vals);
+                        kfs_strv_release(&vals);
                         return r;
                 }
                 for (size_t j = 0; j < d->n_keys && !key; j++)
@@ -217,19 +218,19 @@ static int rancher_apply(struct rancher_doc *d, const char *shown, const struct 
                         struct rancher_key *nk;
 
                         if (d->n_keys >= RANCHER_MAX_KEYS) {
-                                kfs_sd_strv_release(&vals);
+                                kfs_strv_release(&vals);
                                 return -E2BIG;
                         }
                         nk = realloc(d->keys, (d->n_keys + 1) * sizeof(*nk));
                         if (!nk) {
-                                kfs_sd_strv_release(&vals);
+                                kfs_strv_release(&vals);
                                 return -ENOMEM;
                         }
                         d->keys = nk;
                         key = &d->keys[d->n_keys++];
                         *key = (struct rancher_key) { .name = strndup(k, n) };
                         if (!key->name) {
-                                kfs_sd_strv_release(&vals);
+                                kfs_strv_release(&vals);
                                 return -ENOMEM;
                         }
                 } else if (append) {
@@ -237,7 +238,7 @@ static int rancher_apply(struct rancher_doc *d, const char *shown, const struct 
                         bool empty = !list && vals.n == 1 && !vals.v[0][0] && kfs_ykind(v) != KFS_YSTR;
 
                         for (size_t j = 0; j < vals.n && !empty; j++) {
-                                r = kfs_sd_strv_push(&key->values, vals.v[j], RANCHER_MAX_VALUES);
+                                r = kfs_strv_push(&key->values, vals.v[j], RANCHER_MAX_VALUES);
                                 vals.v[j] = NULL;
                                 if (r < 0)
                                         break;
@@ -249,7 +250,7 @@ static int rancher_apply(struct rancher_doc *d, const char *shown, const struct 
                                 return r;
                         continue;
                 }
-                kfs_sd_strv_release(&key->values);
+                kfs_strv_release(&key->values);
                 key->values = vals;
         }
         return 0;

@@ -93,9 +93,9 @@ struct unit_src {
 
 struct unit_cmd {
         char *path;             /* the executable */
-        struct kfs_sd_strv argv;        /* argv[0...] as written, specifiers resolved */
+        struct kfs_strv argv;        /* argv[0...] as written, specifiers resolved */
         bool noexpand;          /* ":" prefix */
-        struct kfs_sd_strv out; /* argv[1...] expanded: what .flags prints after path */
+        struct kfs_strv out; /* argv[1...] expanded: what .flags prints after path */
 };
 
 struct unit_doc {
@@ -109,12 +109,12 @@ struct unit_doc {
         struct unit_cmd *cmds;
         size_t n_cmds;
         struct kfs_sd_env environment;
-        struct kfs_sd_strv envfiles;
-        struct kfs_sd_strv unset;
+        struct kfs_strv envfiles;
+        struct kfs_strv unset;
         char *type;             /* Type=, NULL for the default */
 
         struct kfs_sd_env env;  /* the result: Environment= + files - UnsetEnvironment= */
-        struct kfs_sd_strv notes;
+        struct kfs_strv notes;
 
         struct kfs_sd_unitinfo info;
         char *hostname, *pretty, *machine_id, *os_release, *fragment;
@@ -125,8 +125,8 @@ struct unit_doc {
 static void unit_cmd_release(struct unit_cmd *c)
 {
         free(c->path);
-        kfs_sd_strv_release(&c->argv);
-        kfs_sd_strv_release(&c->out);
+        kfs_strv_release(&c->argv);
+        kfs_strv_release(&c->out);
 }
 
 static void unit_cmds_reset(struct unit_doc *d)
@@ -153,11 +153,11 @@ static void unit_free(void *p)
         free(d->src);
         unit_cmds_reset(d);
         kfs_sd_env_release(&d->environment);
-        kfs_sd_strv_release(&d->envfiles);
-        kfs_sd_strv_release(&d->unset);
+        kfs_strv_release(&d->envfiles);
+        kfs_strv_release(&d->unset);
         free(d->type);
         kfs_sd_env_release(&d->env);
-        kfs_sd_strv_release(&d->notes);
+        kfs_strv_release(&d->notes);
         free(d->hostname);
         free(d->pretty);
         free(d->machine_id);
@@ -213,7 +213,7 @@ static void unit_note(struct unit_doc *d, const char *fmt, ...)
                 s = NULL;
         va_end(ap);
         if (s)
-                (void) kfs_sd_strv_push(&d->notes, s, UNIT_MAX_NOTES);
+                (void) kfs_strv_push(&d->notes, s, UNIT_MAX_NOTES);
 }
 
 /* ---- reading ---- */
@@ -455,7 +455,7 @@ static char *unit_prefix(const char *name)
         return strndup(name, n);
 }
 
-static int unit_push_dir(struct kfs_sd_strv *dirs, const char *dir, const char *name)
+static int unit_push_dir(struct kfs_strv *dirs, const char *dir, const char *name)
 {
         char *p;
 
@@ -466,11 +466,11 @@ static int unit_push_dir(struct kfs_sd_strv *dirs, const char *dir, const char *
                         free(p);
                         return 0;
                 }
-        return kfs_sd_strv_push(dirs, p, UNIT_MAX_DROPIN_DIRS);
+        return kfs_strv_push(dirs, p, UNIT_MAX_DROPIN_DIRS);
 }
 
 /* unit_file_find_dirs(): NAME.d, the template's, then the dash prefixes'. */
-static int unit_find_dirs(struct kfs_sd_strv *dirs, const char *dir, const char *name, unsigned depth)
+static int unit_find_dirs(struct kfs_strv *dirs, const char *dir, const char *name, unsigned depth)
 {
         char *prefix, *tmpl, *built = NULL, *dash;
         const char *dot = strrchr(name, '.'), *at = strchr(name, '@');
@@ -532,7 +532,7 @@ static int unit_dropin_cmp(const void *a, const void *b)
 }
 
 /* conf_files_list_strv(): *.conf in `dirs` (earlier dirs win a name), sorted, masks dropped. */
-static int unit_read_dropins(struct unit_doc *d, struct kfs_ctx *ctx, const struct kfs_sd_strv *dirs)
+static int unit_read_dropins(struct unit_doc *d, struct kfs_ctx *ctx, const struct kfs_strv *dirs)
 {
         struct unit_dropin *found = NULL;
         size_t n = 0;
@@ -708,7 +708,7 @@ static int unit_exec(struct unit_doc *d, const char *rvalue, unsigned line)
                         unit_cmd_release(&c);
                         return r;
                 }
-                if (!argv0 && (r = kfs_sd_strv_push(&c.argv, strdup(c.path), KFS_SD_ARGS_MAX)) < 0) {
+                if (!argv0 && (r = kfs_strv_push(&c.argv, strdup(c.path), KFS_SD_ARGS_MAX)) < 0) {
                         unit_cmd_release(&c);
                         return r;
                 }
@@ -725,7 +725,7 @@ static int unit_exec(struct unit_doc *d, const char *rvalue, unsigned line)
                         if (p[0] == '\\' && p[1] == ';' && (!p[2] || strchr(" \t\n\r", p[2]))) {
                                 p += 2;
                                 p += strspn(p, " \t\n\r");
-                                r = kfs_sd_strv_push(&c.argv, strdup(";"), KFS_SD_ARGS_MAX);
+                                r = kfs_strv_push(&c.argv, strdup(";"), KFS_SD_ARGS_MAX);
                                 if (r < 0)
                                         break;
                                 continue;
@@ -751,7 +751,7 @@ static int unit_exec(struct unit_doc *d, const char *rvalue, unsigned line)
                         }
                         if (r < 0)
                                 break;
-                        r = kfs_sd_strv_push(&c.argv, res, KFS_SD_ARGS_MAX);
+                        r = kfs_strv_push(&c.argv, res, KFS_SD_ARGS_MAX);
                         if (r < 0)
                                 break;
                 }
@@ -849,7 +849,7 @@ static int unit_envfile(struct unit_doc *d, const char *rvalue, unsigned line)
         int r;
 
         if (!*rvalue) {
-                kfs_sd_strv_release(&d->envfiles);
+                kfs_strv_release(&d->envfiles);
                 return 0;
         }
         r = unit_printf(d, rvalue, line, "EnvironmentFile", &n);
@@ -868,7 +868,7 @@ static int unit_envfile(struct unit_doc *d, const char *rvalue, unsigned line)
                           d->cur->path, line, UNIT_MAX_ENVFILES);
                 return 0;
         }
-        return kfs_sd_strv_push(&d->envfiles, n, UNIT_MAX_ENVFILES);
+        return kfs_strv_push(&d->envfiles, n, UNIT_MAX_ENVFILES);
 }
 
 /* config_parse_unset_environ(). */
@@ -877,7 +877,7 @@ static int unit_unsetenv(struct unit_doc *d, const char *rvalue, unsigned line)
         const char *p = rvalue;
 
         if (!*rvalue) {
-                kfs_sd_strv_release(&d->unset);
+                kfs_strv_release(&d->unset);
                 return 0;
         }
         for (;;) {
@@ -890,7 +890,7 @@ static int unit_unsetenv(struct unit_doc *d, const char *rvalue, unsigned line)
                         free(res);
                         continue;
                 }
-                r = kfs_sd_strv_push(&d->unset, res, KFS_SD_VARS_MAX);
+                r = kfs_strv_push(&d->unset, res, KFS_SD_VARS_MAX);
                 if (r < 0)
                         return r;
         }
@@ -1056,15 +1056,15 @@ static int unit_load_envfile(struct unit_doc *d, struct kfs_ctx *ctx, const char
 }
 
 /* safe_glob() of an absolute pattern, inside ROOT: matches in byte order. */
-static int unit_glob(struct kfs_ctx *ctx, const char *pattern, struct kfs_sd_strv *out)
+static int unit_glob(struct kfs_ctx *ctx, const char *pattern, struct kfs_strv *out)
 {
-        struct kfs_sd_strv cur = { 0 }, next = { 0 };
+        struct kfs_strv cur = { 0 }, next = { 0 };
         char *pat = strdup(pattern), *save = NULL;
         int r;
 
         if (!pat)
                 return -ENOMEM;
-        r = kfs_sd_strv_push(&cur, strdup(""), UNIT_MAX_ENVFILES);
+        r = kfs_strv_push(&cur, strdup(""), UNIT_MAX_ENVFILES);
         for (char *comp = strtok_r(pat, "/", &save); comp && r == 0; comp = strtok_r(NULL, "/", &save)) {
                 bool wild = strpbrk(comp, "*?[") != NULL;
 
@@ -1074,24 +1074,24 @@ static int unit_glob(struct kfs_ctx *ctx, const char *pattern, struct kfs_sd_str
                         if (!wild) {
                                 char *p = kfs_path_join(cur.v[i], comp);
 
-                                r = kfs_sd_strv_push(&next, p, UNIT_MAX_ENVFILES);
+                                r = kfs_strv_push(&next, p, UNIT_MAX_ENVFILES);
                                 continue;
                         }
                         if (unit_ctx_list(ctx, cur.v[i][0] ? cur.v[i] : "/", &names) < 0)
                                 continue;
                         for (char **nm = names; *nm && r == 0; nm++)
                                 if (fnmatch(comp, *nm, FNM_PERIOD) == 0)
-                                        r = kfs_sd_strv_push(&next, kfs_path_join(cur.v[i], *nm), UNIT_MAX_ENVFILES);
+                                        r = kfs_strv_push(&next, kfs_path_join(cur.v[i], *nm), UNIT_MAX_ENVFILES);
                         kfs_strv_free(names);
                 }
-                kfs_sd_strv_release(&cur);
+                kfs_strv_release(&cur);
                 cur = next;
-                next = (struct kfs_sd_strv) { 0 };
+                next = (struct kfs_strv) { 0 };
         }
         free(pat);
         if (r == 0)
                 for (size_t i = 0; i < cur.n && r == 0; i++) {
-                        r = kfs_sd_strv_push(out, cur.v[i], UNIT_MAX_ENVFILES);
+                        r = kfs_strv_push(out, cur.v[i], UNIT_MAX_ENVFILES);
                         cur.v[i] = NULL;
                 }
         for (size_t i = 0; i < cur.n; i++)
@@ -1110,7 +1110,7 @@ static int unit_resolve_env(struct unit_doc *d, struct kfs_ctx *ctx)
         for (size_t i = 0; i < d->envfiles.n && r == 0; i++) {
                 const char *fn = d->envfiles.v[i];
                 bool optional = fn[0] == '-';
-                struct kfs_sd_strv paths = { 0 };
+                struct kfs_strv paths = { 0 };
 
                 fn += optional;
                 if (strpbrk(fn, "*?[")) {
@@ -1136,7 +1136,7 @@ static int unit_resolve_env(struct unit_doc *d, struct kfs_ctx *ctx)
                 } else {
                         r = unit_load_envfile(d, ctx, fn, &files, optional, &budget);
                 }
-                kfs_sd_strv_release(&paths);
+                kfs_strv_release(&paths);
         }
         if (r == 0)
                 r = kfs_sd_env_merge(&d->env, &d->environment);
@@ -1158,7 +1158,7 @@ static int unit_resolve_cmds(struct unit_doc *d, struct kfs_ctx *ctx)
 
                 if (c->noexpand) {
                         for (size_t j = 1; j < c->argv.n; j++)
-                                if ((r = kfs_sd_strv_push(&c->out, strdup(c->argv.v[j]), KFS_SD_ARGS_MAX)) < 0)
+                                if ((r = kfs_strv_push(&c->out, strdup(c->argv.v[j]), KFS_SD_ARGS_MAX)) < 0)
                                         return r;
                         continue;
                 }
@@ -1177,7 +1177,7 @@ static int unit_resolve_cmds(struct unit_doc *d, struct kfs_ctx *ctx)
 static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **ret_doc)
 {
         const char *base = kfs_path_basename(ctx->path);
-        struct kfs_sd_strv dirs = { 0 };
+        struct kfs_strv dirs = { 0 };
         struct unit_doc *d;
         char *home = NULL;      /* where the unit lives: a unit dir, or the copy's dir */
         bool tree;
@@ -1281,7 +1281,7 @@ static int unit_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **
         if (r == 0)
                 r = unit_resolve_cmds(d, ctx);
 out:
-        kfs_sd_strv_release(&dirs);
+        kfs_strv_release(&dirs);
         free(home);
         if (r < 0) {
                 unit_free(d);

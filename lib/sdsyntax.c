@@ -32,49 +32,6 @@ static bool sd_in(char c, const char *set)
 
 /* ---- string lists ---- */
 
-int kfs_sd_strv_push(struct kfs_sd_strv *l, char *s, size_t max)
-{
-        if (!s)
-                return -ENOMEM;
-        if (l->n >= max) {
-                free(s);
-                return -E2BIG;
-        }
-        if (l->n + 2 > l->alloc) {
-                size_t na = l->alloc ? l->alloc * 2 : 8;
-                char **v = realloc(l->v, na * sizeof(*v));
-
-                if (!v) {
-                        free(s);
-                        return -ENOMEM;
-                }
-                l->v = v;
-                l->alloc = na;
-        }
-        l->v[l->n++] = s;
-        l->v[l->n] = NULL;
-        return 0;
-}
-
-int kfs_sd_strv_pushn(struct kfs_sd_strv *l, const char *s, size_t len, size_t max)
-{
-        char *c = malloc(len + 1);
-
-        if (!c)
-                return -ENOMEM;
-        memcpy(c, s, len);
-        c[len] = '\0';
-        return kfs_sd_strv_push(l, c, max);
-}
-
-void kfs_sd_strv_release(struct kfs_sd_strv *l)
-{
-        for (size_t i = 0; i < l->n; i++)
-                free(l->v[i]);
-        free(l->v);
-        *l = (struct kfs_sd_strv) { 0 };
-}
-
 const char *const kfs_sd_unit_dirs[KFS_SD_N_UNIT_DIRS + 1] = {
         "etc/systemd/system",
         "run/systemd/system",
@@ -282,7 +239,7 @@ int kfs_sd_word_relaxed(const char **p, unsigned flags, char **ret, bool *ret_re
         return r;
 }
 
-int kfs_sd_split(const char *s, struct kfs_sd_strv *out)
+int kfs_sd_split(const char *s, struct kfs_strv *out)
 {
         for (;;) {
                 char *w;
@@ -290,7 +247,7 @@ int kfs_sd_split(const char *s, struct kfs_sd_strv *out)
 
                 if (r <= 0)
                         return r;
-                r = kfs_sd_strv_push(out, w, KFS_SD_ARGS_MAX);
+                r = kfs_strv_push(out, w, KFS_SD_ARGS_MAX);
                 if (r < 0)
                         return r;
         }
@@ -490,7 +447,7 @@ int kfs_sd_env_set(struct kfs_sd_env *e, const char *a)
                 e->l.v[i] = c;
                 return 0;
         }
-        return kfs_sd_strv_push(&e->l, c, KFS_SD_VARS_MAX);
+        return kfs_strv_push(&e->l, c, KFS_SD_VARS_MAX);
 }
 
 int kfs_sd_env_setkv(struct kfs_sd_env *e, const char *name, const char *value)
@@ -549,7 +506,7 @@ int kfs_sd_env_merge(struct kfs_sd_env *dst, const struct kfs_sd_env *src)
 
 void kfs_sd_env_release(struct kfs_sd_env *e)
 {
-        kfs_sd_strv_release(&e->l);
+        kfs_strv_release(&e->l);
 }
 
 /* ---- environment files: parse_env_file_internal() ---- */
@@ -781,7 +738,7 @@ int kfs_sd_expand_word(const char *word, const struct kfs_sd_env *env, char **re
 }
 
 int kfs_sd_expand_argv(char *const *argv, size_t argc, const struct kfs_sd_env *env,
-                       struct kfs_sd_strv *out)
+                       struct kfs_strv *out)
 {
         size_t bytes = 0;
         int r;
@@ -801,7 +758,7 @@ int kfs_sd_expand_argv(char *const *argv, size_t argc, const struct kfs_sd_env *
 
                         r = kfs_sd_expand_word(w, env, &x);
                         if (r == 0)
-                                r = kfs_sd_strv_push(out, x, KFS_SD_ARGS_MAX);
+                                r = kfs_strv_push(out, x, KFS_SD_ARGS_MAX);
                 }
                 if (r < 0)
                         return r;

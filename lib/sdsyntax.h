@@ -24,6 +24,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "strv.h"
+
 /* systemd's LONG_LINE_MAX: a longer (joined) line fails the whole file. */
 #define KFS_SD_LINE_MAX (1u << 20)
 /* Cap on one word, one expanded argument, one variable's value. */
@@ -37,16 +39,6 @@
 
 /* ---- string lists ---- */
 
-/* A growable list of strings, NULL-terminated when v != NULL. */
-struct kfs_sd_strv {
-        char **v;
-        size_t n, alloc;
-};
-
-/* Appends `s` (ownership taken, freed on failure). -E2BIG past `max` entries. */
-int kfs_sd_strv_push(struct kfs_sd_strv *l, char *s, size_t max);
-int kfs_sd_strv_pushn(struct kfs_sd_strv *l, const char *s, size_t len, size_t max);
-void kfs_sd_strv_release(struct kfs_sd_strv *l);
 
 /* ---- words: extract_first_word() ---- */
 
@@ -74,7 +66,7 @@ int kfs_sd_word_relaxed(const char **p, unsigned flags, char **ret, bool *ret_re
 
 /* All words of `s` as $VAR splitting does (strv_split_full(WHITESPACE,
  * EXTRACT_RELAX|EXTRACT_UNQUOTE)): quotes respected, then removed. */
-int kfs_sd_split(const char *s, struct kfs_sd_strv *out);
+int kfs_sd_split(const char *s, struct kfs_strv *out);
 
 /* ---- unit files ---- */
 
@@ -108,7 +100,7 @@ int kfs_sd_unit_parse(const char *data, size_t len, kfs_sd_assign_fn fn, void *u
 
 /* NAME=value entries, each NAME once, in the order first set. */
 struct kfs_sd_env {
-        struct kfs_sd_strv l;
+        struct kfs_strv l;
 };
 
 /* env_name_is_valid(): [A-Za-z_][A-Za-z0-9_]*, not empty. */
@@ -155,7 +147,7 @@ int kfs_sd_envfile_parse(const char *data, size_t len, kfs_sd_envpush_fn fn, voi
  * result to `out`. -E2BIG past KFS_SD_ARGS_MAX words or KFS_SD_EXPAND_MAX bytes.
  */
 int kfs_sd_expand_argv(char *const *argv, size_t argc, const struct kfs_sd_env *env,
-                       struct kfs_sd_strv *out);
+                       struct kfs_strv *out);
 
 /* replace_env() on one word, as above: ${NAME} and $$. */
 int kfs_sd_expand_word(const char *word, const struct kfs_sd_env *env, char **ret);

@@ -151,7 +151,7 @@ static void test_words(void)
 
 static void test_split(void)
 {
-        struct kfs_sd_strv l = { 0 };
+        struct kfs_strv l = { 0 };
 
         /* $VAR splitting: "quotes are respected when splitting into words, and
          * afterwards removed" (systemd.service(5)); backslash keeps the next character */
@@ -161,12 +161,12 @@ static void test_split(void)
         CHECK_STR(l.v[1], "--c=d e");
         CHECK_STR(l.v[2], "f g");
         CHECK_STR(l.v[3], "h i");
-        kfs_sd_strv_release(&l);
+        kfs_strv_release(&l);
         /* EXTRACT_RELAX: an unbalanced quote ends the word */
         CHECK_INT(kfs_sd_split("a \"b c", &l), 0);
         CHECK_INT(l.n, 2);
         CHECK_STR(l.v[1], "b c");
-        kfs_sd_strv_release(&l);
+        kfs_strv_release(&l);
 }
 
 /* ---- environment files: systemd.exec(5) "EnvironmentFile=" ---- */
@@ -269,7 +269,7 @@ static void test_env(void)
 static void test_expand(void)
 {
         struct kfs_sd_env e = { 0 };
-        struct kfs_sd_strv out = { 0 };
+        struct kfs_strv out = { 0 };
         char *argv[] = {
                 "$ONE", "$TWO", "${TWO}",               /* systemd.service(5): "one", "two", "two", "two two" */
                 "--x=$ONE", "--y=${ONE}", "a$$b", "$$ONE", "${NOPE}", "$NOPE", "${A:-b}",
@@ -293,7 +293,7 @@ static void test_expand(void)
         /* "$NOPE": unknown, zero arguments; "$ONE/x": not a name, zero arguments */
         CHECK_STR(out.v[9], "${A:-b}");         /* no shell defaults: left as written */
         CHECK_STR(out.v[10], "${open");         /* and "$" alone is no name: zero arguments */
-        kfs_sd_strv_release(&out);
+        kfs_strv_release(&out);
 
         /* the man page's second example, with the quotes that extract_first_word()
          * really removes: Environment=ONE='one' "TWO='two two' too" THREE= */
@@ -309,7 +309,7 @@ static void test_expand(void)
                 CHECK_STR(out.v[0], "one");
                 CHECK_STR(out.v[1], "two two");
                 CHECK_STR(out.v[2], "too");
-                kfs_sd_strv_release(&out);
+                kfs_strv_release(&out);
         }
         CHECK_INT(kfs_sd_expand_word("${TWO}", &e, &w), 0);
         CHECK_STR(w, "'two two' too");
@@ -320,7 +320,7 @@ static void test_expand(void)
 static void test_expand_limits(void)
 {
         struct kfs_sd_env e = { 0 };
-        struct kfs_sd_strv out = { 0 };
+        struct kfs_strv out = { 0 };
         char *big = malloc(KFS_SD_ARGS_MAX * 2 + 8), *argv[] = { "$W" };
 
         /* more words than a command line may have: an error, not a hang */
@@ -332,7 +332,7 @@ static void test_expand_limits(void)
         big[2 + 2 * (KFS_SD_ARGS_MAX + 2)] = '\0';
         CHECK_INT(kfs_sd_env_set(&e, big), 0);
         CHECK_INT(kfs_sd_expand_argv(argv, 1, &e, &out), -E2BIG);
-        kfs_sd_strv_release(&out);
+        kfs_strv_release(&out);
         kfs_sd_env_release(&e);
         free(big);
 }
