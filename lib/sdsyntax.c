@@ -30,7 +30,7 @@ static bool sd_in(char c, const char *set)
         return c != '\0' && strchr(set, c) != NULL;
 }
 
-/* ---- string lists ---- */
+/* ---- unit directories ---- */
 
 const char *const kfs_sd_unit_dirs[KFS_SD_N_UNIT_DIRS + 1] = {
         "etc/systemd/system",
