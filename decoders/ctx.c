@@ -115,11 +115,14 @@ int kfs_ctx_readlink(struct kfs_ctx *ctx, const char *path, char **ret_target)
         if (!rel)
                 return -ENOMEM;
         r = kfs_root_readlink(ctx->root, rel, ret_target);
-        /* a re-pointed link has a new ctime: record the link itself */
-        if (kfs_root_stat(ctx->root, rel, KFS_RESOLVE_NOFOLLOW, &st) == 0)
-                ctx_record(ctx, rel, &st);
-        else
-                ctx_record(ctx, rel, NULL);
+        /* a re-pointed link has a new ctime: record the link itself, as a
+         * link (kfs_result_fresh() then lstats it) */
+        if (kfs_root_stat(ctx->root, rel, KFS_RESOLVE_NOFOLLOW, &st) == 0) {
+                ctx_record_one(ctx, rel, &st);
+                if (ctx->deps[ctx->n_deps - 1].path == rel)
+                        ctx->deps[ctx->n_deps - 1].link = true;
+        } else
+                ctx_record_one(ctx, rel, NULL);
         return r;
 }
 

@@ -59,6 +59,7 @@ struct kfs_probe {
 struct kfs_dep {
         char *path;             /* ROOT-relative, normalized */
         bool exists;
+        bool link;              /* the symlink itself was looked at (readlink): lstat, not stat */
         struct stat st;         /* when it exists (the symlink's target's for followed paths) */
 };
 

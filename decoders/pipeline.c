@@ -294,7 +294,8 @@ bool kfs_result_fresh(const struct kfs_root *root, const struct kfs_result *r, t
         for (size_t i = 0; i < r->n_deps; i++) {
                 const struct kfs_dep *d = &r->deps[i];
                 struct stat st;
-                bool exists = kfs_root_stat(root, d->path, KFS_RESOLVE_FOLLOW, &st) == 0;
+                bool exists = kfs_root_stat(root, d->path, d->link ? KFS_RESOLVE_NOFOLLOW : KFS_RESOLVE_FOLLOW,
+                                            &st) == 0;
 
                 if (exists != d->exists || (exists && !kfs_stat_same(&st, &d->st)))
                         return false;
