@@ -54,7 +54,7 @@ void kfs_keyinfo_release(struct kfs_keyinfo *k);
 void kfs_keyinfo_print(const struct kfs_keyinfo *k, unsigned n, struct kfs_buf *out);
 
 /* Whether ->bits is the size people name the key by (RSA, DSA, DH, EC;
- * not Ed25519's 253). */
+ * not Ed25519's 256, which OpenSSL reports). */
 bool kfs_keyinfo_sized(const struct kfs_keyinfo *k);
 
 /* Whether `pub` (any EVP_PKEY) is the public half of `k`. */
