@@ -119,84 +119,108 @@ static void check_der(const unsigned char *der, size_t len, enum kfs_der_kind wa
                 CHECK_INT(kfs_der_classify(der, 256, NULL), want);
 }
 
+/* What every DER shape is made from. */
+struct der_objs {
+        EVP_PKEY *key, *rsa;
+        X509 *v3, *v1;
+        X509_REQ *req;
+        X509_CRL *crl;
+        PKCS8_PRIV_KEY_INFO *p8;
+};
+
+static int enc_v3(const struct der_objs *o, unsigned char **p) { return i2d_X509(o->v3, p); }
+static int enc_v1(const struct der_objs *o, unsigned char **p) { return i2d_X509(o->v1, p); }
+static int enc_csr(const struct der_objs *o, unsigned char **p) { return i2d_X509_REQ(o->req, p); }
+static int enc_crl(const struct der_objs *o, unsigned char **p) { return i2d_X509_CRL(o->crl, p); }
+static int enc_pkcs8(const struct der_objs *o, unsigned char **p) { return i2d_PKCS8_PRIV_KEY_INFO(o->p8, p); }
+static int enc_sec1(const struct der_objs *o, unsigned char **p) { return i2d_PrivateKey(o->key, p); }
+static int enc_pkcs1(const struct der_objs *o, unsigned char **p) { return i2d_PrivateKey(o->rsa, p); }
+static int enc_spki(const struct der_objs *o, unsigned char **p) { return i2d_PUBKEY(o->key, p); }
+static int enc_rsapub(const struct der_objs *o, unsigned char **p) { return i2d_PublicKey(o->rsa, p); }
+
+static int enc_encrypted(const struct der_objs *o, unsigned char **p)
+{
+        BIO *bio = BIO_new(BIO_s_mem());
+        char *data;
+        long n;
+
+        i2d_PKCS8PrivateKey_bio(bio, o->key, EVP_aes_128_cbc(), "pw", 2, NULL, NULL);
+        n = BIO_get_mem_data(bio, &data);
+        *p = OPENSSL_memdup(data, (size_t) n);
+        BIO_free(bio);
+        return (int) n;
+}
+
+static const struct {
+        const char *what;
+        int (*encode)(const struct der_objs *o, unsigned char **ret);
+        enum kfs_der_kind want;
+} der_cases[] = {
+        { "v3 certificate", enc_v3, KFS_DER_CERTIFICATE },
+        { "v1 certificate", enc_v1, KFS_DER_CERTIFICATE },
+        { "CSR", enc_csr, KFS_DER_CSR },
+        { "CRL", enc_crl, KFS_DER_CRL },
+        { "PKCS#8", enc_pkcs8, KFS_DER_PRIVATE_KEY },
+        { "SEC 1", enc_sec1, KFS_DER_PRIVATE_KEY },
+        { "PKCS#1", enc_pkcs1, KFS_DER_PRIVATE_KEY },
+        { "SPKI", enc_spki, KFS_DER_PUBLIC_KEY },
+        { "RSAPublicKey", enc_rsapub, KFS_DER_PUBLIC_KEY },
+        { "encrypted PKCS#8", enc_encrypted, KFS_DER_ENCRYPTED_KEY },
+};
+
+static const struct {
+        const char *bytes;
+        size_t len;
+} der_junk[] = {
+        { "\x30\x84\xff\xff\xff\xff", 6 },     /* a length past the input */
+        { "\x30\x00", 2 },                          /* an empty SEQUENCE */
+        { "\x30", 1 },
+        { "", 0 },
+};
+
 static void test_der(void)
 {
-        EVP_PKEY *key = make_key(), *rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) 1024);
-        X509 *v3 = make_cert(key, 2), *v1 = make_cert(key, 0);
-        X509_REQ *req = X509_REQ_new();
-        X509_CRL *crl = X509_CRL_new();
-        PKCS8_PRIV_KEY_INFO *p8 = EVP_PKEY2PKCS8(key);
-        unsigned char *der, junk[64];
-        size_t len;
-        BIO *bio;
+        struct der_objs o = {
+                .key = make_key(),
+                .rsa = EVP_PKEY_Q_keygen(NULL, NULL, "RSA", (size_t) 1024),
+                .req = X509_REQ_new(),
+                .crl = X509_CRL_new(),
+        };
+        unsigned char junk[64];
 
-        der = NULL;
-        len = (size_t) i2d_X509(v3, &der);
-        check_der(der, len, KFS_DER_CERTIFICATE, "v3 certificate");
-        OPENSSL_free(der);
-        der = NULL;
-        len = (size_t) i2d_X509(v1, &der);
-        check_der(der, len, KFS_DER_CERTIFICATE, "v1 certificate");
-        OPENSSL_free(der);
+        o.v3 = make_cert(o.key, 2);
+        o.v1 = make_cert(o.key, 0);
+        o.p8 = EVP_PKEY2PKCS8(o.key);
+        X509_REQ_set_pubkey(o.req, o.key);
+        X509_REQ_set_subject_name(o.req, X509_get_subject_name(o.v3));
+        X509_REQ_sign(o.req, o.key, EVP_sha256());
+        X509_CRL_set_version(o.crl, 1);
+        X509_CRL_set_issuer_name(o.crl, X509_get_subject_name(o.v3));
+        X509_CRL_set1_lastUpdate(o.crl, X509_get0_notBefore(o.v3));
+        X509_CRL_sign(o.crl, o.key, EVP_sha256());
 
-        X509_REQ_set_pubkey(req, key);
-        X509_REQ_set_subject_name(req, X509_get_subject_name(v3));
-        X509_REQ_sign(req, key, EVP_sha256());
-        der = NULL;
-        len = (size_t) i2d_X509_REQ(req, &der);
-        check_der(der, len, KFS_DER_CSR, "CSR");
-        OPENSSL_free(der);
+        for (size_t i = 0; i < sizeof(der_cases) / sizeof(der_cases[0]); i++) {
+                unsigned char *der = NULL;
+                int len = der_cases[i].encode(&o, &der);
 
-        X509_CRL_set_version(crl, 1);
-        X509_CRL_set_issuer_name(crl, X509_get_subject_name(v3));
-        X509_CRL_set1_lastUpdate(crl, X509_get0_notBefore(v3));
-        X509_CRL_sign(crl, key, EVP_sha256());
-        der = NULL;
-        len = (size_t) i2d_X509_CRL(crl, &der);
-        check_der(der, len, KFS_DER_CRL, "CRL");
-        OPENSSL_free(der);
-
-        der = NULL;
-        len = (size_t) i2d_PKCS8_PRIV_KEY_INFO(p8, &der);
-        check_der(der, len, KFS_DER_PRIVATE_KEY, "PKCS#8");
-        OPENSSL_free(der);
-        der = NULL;
-        len = (size_t) i2d_PrivateKey(key, &der);
-        check_der(der, len, KFS_DER_PRIVATE_KEY, "SEC 1");
-        OPENSSL_free(der);
-        der = NULL;
-        len = (size_t) i2d_PrivateKey(rsa, &der);
-        check_der(der, len, KFS_DER_PRIVATE_KEY, "PKCS#1");
-        OPENSSL_free(der);
-        der = NULL;
-        len = (size_t) i2d_PUBKEY(key, &der);
-        check_der(der, len, KFS_DER_PUBLIC_KEY, "SPKI");
-        OPENSSL_free(der);
-        der = NULL;
-        len = (size_t) i2d_PublicKey(rsa, &der);
-        check_der(der, len, KFS_DER_PUBLIC_KEY, "RSAPublicKey");
-        OPENSSL_free(der);
-
-        bio = BIO_new(BIO_s_mem());
-        i2d_PKCS8PrivateKey_bio(bio, key, EVP_aes_128_cbc(), "pw", 2, NULL, NULL);
-        len = (size_t) BIO_get_mem_data(bio, &der);
-        check_der(der, len, KFS_DER_ENCRYPTED_KEY, "encrypted PKCS#8");
-        BIO_free(bio);
-
+                CHECK(len > 0);
+                if (len > 0)
+                        check_der(der, (size_t) len, der_cases[i].want, der_cases[i].what);
+                OPENSSL_free(der);
+        }
         memset(junk, 0xff, sizeof(junk));
         CHECK_INT(kfs_der_classify(junk, sizeof(junk), NULL), KFS_DER_UNKNOWN);
-        CHECK_INT(kfs_der_classify((const unsigned char *) "\x30\x84\xff\xff\xff\xff", 6, NULL), KFS_DER_UNKNOWN);
-        CHECK_INT(kfs_der_classify((const unsigned char *) "\x30\x00", 2, NULL), KFS_DER_UNKNOWN);
-        CHECK_INT(kfs_der_classify((const unsigned char *) "\x30", 1, NULL), KFS_DER_UNKNOWN);
-        CHECK_INT(kfs_der_classify((const unsigned char *) "", 0, NULL), KFS_DER_UNKNOWN);
+        for (size_t i = 0; i < sizeof(der_junk) / sizeof(der_junk[0]); i++)
+                CHECK_INT(kfs_der_classify((const unsigned char *) der_junk[i].bytes, der_junk[i].len, NULL),
+                          KFS_DER_UNKNOWN);
 
-        X509_free(v3);
-        X509_free(v1);
-        X509_REQ_free(req);
-        X509_CRL_free(crl);
-        PKCS8_PRIV_KEY_INFO_free(p8);
-        EVP_PKEY_free(key);
-        EVP_PKEY_free(rsa);
+        X509_free(o.v3);
+        X509_free(o.v1);
+        X509_REQ_free(o.req);
+        X509_CRL_free(o.crl);
+        PKCS8_PRIV_KEY_INFO_free(o.p8);
+        EVP_PKEY_free(o.key);
+        EVP_PKEY_free(o.rsa);
 }
 
 static void test_decode(void)
