@@ -25,7 +25,7 @@
  *
  * Safety contract for every decoder: no view ever contains private key
  * material, tokens, passwords or other secrets found in the input (see
- * SPEC.md section 3); nothing reads outside ROOT (use kfs_ctx_*()).
+ * docs/spec.md §3); nothing reads outside ROOT (use kfs_ctx_*()).
  */
 
 #include <stdbool.h>

@@ -15,7 +15,7 @@
  *           literal `value`, `$$` is `$`, and references that cannot be
  *           resolved stay as written. Values of variables with secret names
  *           expand to REDACTED, and secret flags' values read REDACTED
- *           (SPEC section 3); the document is redacted first (yredact.c),
+ *           (docs/spec.md §3); the document is redacted first (yredact.c),
  *           so secrets inside strings are gone too. A container without command and args (the
  *           image's entrypoint) has no lines after its header.
  */

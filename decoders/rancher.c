@@ -18,7 +18,7 @@
  *
  * View:
  *   .flags  one flag a line; secret values (token, agent-token,
- *           datastore-endpoint passwords, ...) read REDACTED (SPEC section 3).
+ *           datastore-endpoint passwords, ...) read REDACTED (docs/spec.md §3).
  *           A file that does not parse is named in a "# " line and skipped,
  *           where k3s would refuse to start.
  */

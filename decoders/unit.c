@@ -51,7 +51,7 @@
  * "-", a command line it cannot parse, specifiers it does not know) come
  * first in .flags and .env as "# " lines.
  *
- * Secrets (SPEC section 3): in .flags and .env the values of secret flags
+ * Secrets (docs/spec.md §3): in .flags and .env the values of secret flags
  * and variables (--token=, --token VALUE, K3S_TOKEN=, *PASSWORD*, ...) read
  * REDACTED. .unit shows the files as they are except for exactly those
  * values, which are REDACTED there too.

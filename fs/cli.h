@@ -13,7 +13,7 @@ int kfs_cli_report(int argc, char **argv);
 /* Now, or KUBEFS_NOW=<epoch seconds> when set (reproducible tests). */
 time_t kfs_cli_now(void);
 
-/* Exit codes (SPEC section 1). */
+/* Exit codes (docs/spec.md §1). */
 enum {
         KFS_EXIT_OK = 0,
         KFS_EXIT_FAILURE = 1,

@@ -40,7 +40,7 @@ static void attr_real(const struct stat *src, struct stat *out)
 
 /*
  * A sidecar is no more readable than the most restricted file it was made
- * from (SPEC section 3). It has its source's owner and group; a permission
+ * from (docs/spec.md §3). It has its source's owner and group; a permission
  * class keeps its read bit only if every other file grants that class read
  * access too: by the same owner or group, or to everyone.
  */

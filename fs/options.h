@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #pragma once
 
-/* The mount's command line (SPEC section 1), parsed by options.c. */
+/* The mount's command line (docs/spec.md §1), parsed by options.c. */
 
 #include <stdbool.h>
 #include <stddef.h>

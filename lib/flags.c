@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 /*
- * Command lines into views, secrets redacted (SPEC section 3). The rule for
+ * Command lines into views, secrets redacted (docs/spec.md §3). The rule for
  * which names are secret is redact.c's; this file only finds the names in
  * command-line words and raw text.
  */

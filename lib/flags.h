@@ -3,7 +3,7 @@
 
 /*
  * Writing command lines and environment values into .flags, .env and .unit
- * views, with the secrets of SPEC section 3 replaced by KFS_REDACTED:
+ * views, with the secrets of docs/spec.md §3 replaced by KFS_REDACTED:
  *
  *   --token=abc          -> --token=REDACTED        (kfs_redact_name() of the flag)
  *   --token abc          -> --token REDACTED        (the flag's value as the next word)

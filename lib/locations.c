@@ -22,7 +22,7 @@ struct kfs_location {
         char *storage;
 };
 
-/* The Kubernetes locations of SPEC section 2. */
+/* The Kubernetes locations of docs/spec.md §2. */
 static const char *const default_locations[] = {
         "etc/kubernetes",
         "var/lib/kubelet",

@@ -2,7 +2,7 @@
 #pragma once
 
 /*
- * Which parts of ROOT the mount shows (SPEC section 2): the Kubernetes
+ * Which parts of ROOT the mount shows (docs/spec.md §2): the Kubernetes
  * locations (or --path ones, or all of ROOT with --all) and the directories
  * leading to them. A location is a '/'-separated pattern whose components
  * are fnmatch(3) globs ("home/star/.kube"); everything below a location is

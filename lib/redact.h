@@ -3,7 +3,7 @@
 
 /*
  * Which names carry secrets, for every decoder that shows names with values
- * (.flags, .env, .flat, .json, kubeconfig views). SPEC section 3: tokens,
+ * (.flags, .env, .flat, .json, kubeconfig views). docs/spec.md §3: tokens,
  * passwords, secrets, key data. A value under such a name is shown as
  * KFS_REDACTED; the name itself stays so the reader sees it is set.
  */

@@ -3,7 +3,7 @@
 
 /*
  * The redacted form of a YAML/JSON document: what every view of a document
- * is built from (SPEC section 3: "generic views of a document that holds
+ * is built from (docs/spec.md §3: "generic views of a document that holds
  * secrets are built from the redacted document").
  *
  * - kubeconfigs: as `kubectl config view` does (`*-data` keys read

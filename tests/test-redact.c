@@ -9,7 +9,7 @@ static bool r(const char *s)
 
 int main(void)
 {
-        /* SPEC: --token, --agent-token, *_TOKEN, *PASSWORD*, *SECRET* */
+        /* docs/spec.md §3: --token, --agent-token, *_TOKEN, *PASSWORD*, *SECRET* */
         CHECK(r("--token"));
         CHECK(r("token"));
         CHECK(r("--agent-token"));

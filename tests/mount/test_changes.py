@@ -1,4 +1,4 @@
-"""Changes in ROOT show in the mount within 1 s without remounting (SPEC
+"""Changes in ROOT show in the mount within 1 s without remounting (docs/spec.md
 section 3), also when the kernel was told to cache for 30 s: so the watcher's
 invalidation, not a timeout, is what makes them show."""
 import os

@@ -1,4 +1,4 @@
-"""The command line (SPEC section 1): exit codes, one-line errors, stale mounts."""
+"""The command line (docs/spec.md §1): exit codes, one-line errors, stale mounts."""
 import os
 import signal
 import subprocess

@@ -1,4 +1,4 @@
-"""The guarantees of SPEC section 4, each tested: read-only, nothing outside
+"""The guarantees of docs/spec.md §4, each tested: read-only, nothing outside
 ROOT, permissions, never hangs, other mounts not crossed."""
 import errno
 import hashlib

@@ -1,4 +1,4 @@
-"""Sidecars (SPEC section 3) through the mount: exact sizes and attributes,
+"""Sidecars (docs/spec.md §3) through the mount: exact sizes and attributes,
 the oracles, symlinks, permissions, errors, laziness, rotation."""
 import mmap
 import os

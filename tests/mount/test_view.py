@@ -1,4 +1,4 @@
-"""What the mount shows (SPEC section 2): locations, the directories leading to
+"""What the mount shows (docs/spec.md §2): locations, the directories leading to
 them, attributes as in ROOT minus write bits, symlinks as stored."""
 import os
 import stat

@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""Every certificate and key view, against the openssl (and ssh-keygen) commands SPEC names.
+"""Every certificate and key view, against the openssl (and ssh-keygen) commands docs/spec.md names.
 
 usage: oracle.py KUBEFS
 
