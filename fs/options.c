@@ -117,7 +117,9 @@ static int options_one(struct kfs_options *o, const char *opt)
 {
         static const char *const dropped[] = {
                 "nofail", "noauto", "auto", "_netdev", "defaults", "user", "users",
-                "nouser", "ro", "nodev", "nosuid", NULL,
+                "nouser", "ro", "nodev", "nosuid",
+                /* mount.fuse3 adds these when root mounts; kubefs is always nosuid,nodev */
+                "dev", "suid", NULL,
         };
         const char *v;
         char *end;
