@@ -59,7 +59,7 @@ struct cli {
         bool locs_ready;
         time_t now;
         size_t printed;                 /* views printed */
-        size_t n_files, n_failed;       /* files decoded, files (or directories) that failed */
+        size_t n_files, n_failed;       /* files tried; those (and directories) that failed */
 };
 
 /* KUBEFS_NOW=<epoch seconds> pins the clock: reproducible .expiry in tests. */
@@ -323,6 +323,14 @@ int kfs_cli_views(int argc, char **argv)
         return fflush(stdout) == 0 ? rc : KFS_EXIT_FAILURE;
 }
 
+/* Something named or met that could not be decoded at all (a directory that
+ * cannot be read, standard input...): counted as a failed file. */
+static void cli_failed(struct cli *c)
+{
+        c->n_files++;
+        c->n_failed++;
+}
+
 /* One sidecar's content, as the output mode wants it. */
 static void cli_print(struct cli *c, const char *name, const char *view, const char *data, size_t len)
 {
@@ -381,6 +389,7 @@ static int cli_decode_one(struct cli *c, const char *name, const char *rel,
                         if (walked && (r == -ENOENT || r == -ELOOP))
                                 return 0;
                         fprintf(stderr, "kubefs: cannot read '%s': %s\n", name, strerror(-r));
+                        c->n_files++;
                         c->n_failed++;
                         return -1;
                 }
@@ -398,6 +407,7 @@ static int cli_decode_one(struct cli *c, const char *name, const char *rel,
         if (!n_sel) {
                 if (walked)
                         return 0;
+                c->n_files++;
                 if (n)
                         fprintf(stderr, "kubefs: '%s' has no view '%s'\n", name, c->views[0]);
                 else if (data && !c->name)
@@ -511,13 +521,13 @@ static void cli_walk(struct cli *c, const char *name, const char *rel, dev_t dev
 
         if (depth > CLI_MAX_DEPTH) {
                 fprintf(stderr, "kubefs: '%s': more than %d directories deep, not entered\n", name, CLI_MAX_DEPTH);
-                c->n_failed++;
+                cli_failed(c);
                 return;
         }
         r = cli_list_dir(c, rel, depth == 0, &names, &n);
         if (r < 0) {
                 fprintf(stderr, "kubefs: cannot read directory '%s': %s\n", name, strerror(-r));
-                c->n_failed++;
+                cli_failed(c);
                 return;
         }
         for (size_t i = 0; i < n; i++) {
@@ -529,7 +539,7 @@ static void cli_walk(struct cli *c, const char *name, const char *rel, dev_t dev
 
                 if (!child_rel || !child) {
                         fprintf(stderr, "kubefs: %s\n", strerror(ENOMEM));
-                        c->n_failed++;
+                        cli_failed(c);
                         goto next;
                 }
                 sprintf(child, "%s%s%s", name, nl && name[nl - 1] == '/' ? "" : "/", names[i]);
@@ -538,7 +548,7 @@ static void cli_walk(struct cli *c, const char *name, const char *rel, dev_t dev
                 r = kfs_root_stat(&c->root, child_rel, KFS_RESOLVE_NOFOLLOW, &st);
                 if (r < 0) {
                         fprintf(stderr, "kubefs: cannot read '%s': %s\n", child, strerror(-r));
-                        c->n_failed++;
+                        cli_failed(c);
                 } else if (S_ISDIR(st.st_mode)) {
                         if (st.st_dev == dev)
                                 cli_walk(c, child, child_rel, dev, filter, depth + 1);
@@ -613,7 +623,7 @@ static void cli_decode_stdin(struct cli *c)
                         fprintf(stderr, "kubefs: standard input is larger than %u MiB\n", KFS_MAX_INPUT >> 20);
                 else
                         fprintf(stderr, "kubefs: cannot read standard input: %s\n", strerror(-r));
-                c->n_failed++;
+                cli_failed(c);
         } else {
                 cli_decode_one(c, name, rel, data, len, false);
         }
@@ -635,7 +645,7 @@ static void cli_decode_arg(struct cli *c, const char *arg, bool is_root)
         r = is_root ? ((rel = strdup("")) ? 0 : -ENOMEM) : cli_relpath(c, arg, &rel);
         if (r < 0) {
                 fprintf(stderr, "kubefs: '%s' is not inside ROOT '%s'\n", arg, c->root.path);
-                c->n_failed++;
+                cli_failed(c);
                 return;
         }
         if (kfs_root_stat(&c->root, rel, KFS_RESOLVE_FOLLOW, &st) == 0 && S_ISDIR(st.st_mode)) {
@@ -690,7 +700,7 @@ int kfs_cli_decode(int argc, char **argv)
                 size_t l;
 
                 if (!arg) {
-                        c.n_failed++;
+                        cli_failed(&c);
                         break;
                 }
                 /* "dir/" names its children "dir/x", not "dir//x" */
@@ -699,8 +709,8 @@ int kfs_cli_decode(int argc, char **argv)
                 cli_decode_arg(&c, arg, false);
                 free(arg);
         }
-        if (c.n_failed && c.n_failed + c.n_files > 1)
-                fprintf(stderr, "kubefs decode: %zu of %zu files failed\n", c.n_failed, c.n_failed + c.n_files);
+        if (c.n_failed && c.n_files > 1)
+                fprintf(stderr, "kubefs decode: %zu of %zu files failed\n", c.n_failed, c.n_files);
         r = c.n_failed ? KFS_EXIT_FAILURE : KFS_EXIT_OK;
         cli_release(&c);
         return fflush(stdout) == 0 ? r : KFS_EXIT_FAILURE;
