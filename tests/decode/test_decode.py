@@ -247,6 +247,17 @@ def test_views_list_and_decoders():
     assert "x509" in kubefs("views", "--decoders").stdout.decode().split()
 
 
+@pytest.mark.skipif(os.geteuid() != 0 or not shutil.which("unshare"), reason="needs root and unshare")
+def test_without_dev_fuse(node):
+    """As in a container without /dev/fuse: decode needs none (an empty /dev)."""
+    want = kubefs("decode", "--root", node, "--view", "expiry", "-H", node)
+    p = subprocess.run(["unshare", "-m", "--propagation", "private", "sh", "-c",
+                        'mount -t tmpfs none /dev && test ! -e /dev/fuse && exec "$@"', "sh",
+                        KUBEFS, "decode", "--root", node, "--view", "expiry", "-H", node],
+                       capture_output=True, env=dict(os.environ, KUBEFS_NOW=NOW), timeout=60)
+    assert p.stdout == want.stdout and p.returncode == want.returncode and b".expiry:" in p.stdout
+
+
 @pytest.mark.skipif(not os.path.exists("/dev/fuse") or os.geteuid() != 0, reason="needs /dev/fuse and root")
 def test_root_walk_equals_the_mount(node):
     """Every sidecar the mount shows, with its bytes, and nothing else."""

@@ -2,7 +2,8 @@
 """version.py KUBEFS: the version comes from one place, meson.build's project
 version; everything that repeats it must agree: `kubefs -V`, debian/changelog
 (dpkg-parsechangelog; a native package, so the whole version), the man
-page's .TH line, and the image tag in the Containerfile and the DaemonSet.
+page's .TH line, and the image tag in the Containerfile, the DaemonSet and
+the README.
 """
 import os
 import re
@@ -38,7 +39,7 @@ def main():
         found["debian/changelog"] = re.match(r"kubefs \(([^)]+)\)", read("debian/changelog")).group(1)
     th = re.search(r'^\.TH KUBEFS 1 "[^"]*" "kubefs ([^"]+)"', read("man/kubefs.1"), re.M)
     found["man/kubefs.1 .TH"] = th.group(1) if th else None
-    for rel in ("Containerfile", "examples/kubefs-daemonset.yaml"):
+    for rel in ("Containerfile", "examples/kubefs-daemonset.yaml", "README.md"):
         tags = set(re.findall(r"registry\.example\.com/kubefs:(\S+)", read(rel)))
         found[rel] = " ".join(sorted(tags)) or None
     failures = 0
