@@ -77,20 +77,18 @@ time_t kfs_cli_now(void)
 }
 
 /* FILE as a path relative to ROOT, without following FILE itself if it is a
- * symlink (its sidecars decode its target inside ROOT, as in the mount). */
+ * symlink (its sidecars decode its target inside ROOT, as in the mount; an
+ * absolute link in a node copy means a path of that node, not of this host).
+ * "", ".", ".." and "/" name directories, resolved whole. */
 static int cli_relpath(const struct cli *c, const char *file, char **ret)
 {
+        const char *base = kfs_path_basename(file);
+        bool whole = !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0;
         char *dir, *abs = NULL, *rel;
-        size_t rl = strlen(c->root.path);
-        struct stat st;
-        bool is_dir = stat(file, &st) == 0 && S_ISDIR(st.st_mode);
+        size_t rl = strlen(c->root.path), al;
         int r = 0;
 
-        /* a directory (ROOT itself, say) is walked: where it really is counts */
-        if (is_dir)
-                dir = strdup(file);
-        else
-                dir = kfs_path_dirname(file);
+        dir = whole ? strdup(file) : kfs_path_dirname(file);
         if (!dir)
                 return -ENOMEM;
         abs = realpath(*dir ? dir : file[0] == '/' ? "/" : ".", NULL);
@@ -98,15 +96,23 @@ static int cli_relpath(const struct cli *c, const char *file, char **ret)
                 r = -errno;
                 goto out;
         }
+        if (whole)
+                base = "";
+        al = strlen(abs);
         if (strcmp(c->root.path, "/") == 0)
                 rel = abs + 1;
         else if (strncmp(abs, c->root.path, rl) == 0 && (abs[rl] == '/' || !abs[rl]))
                 rel = abs + rl + (abs[rl] == '/');
-        else {
+        else if (*base && strncmp(c->root.path, abs, al) == 0 && c->root.path[al] == '/' &&
+                 strcmp(c->root.path + al + 1, base) == 0) {
+                /* FILE is ROOT itself ("kubefs decode --root node node") */
+                rel = abs + al;
+                base = "";
+        } else {
                 r = -EXDEV;
                 goto out;
         }
-        *ret = is_dir ? strdup(rel) : kfs_path_join(rel, kfs_path_basename(file));
+        *ret = *base ? kfs_path_join(rel, base) : strdup(rel);
         if (!*ret)
                 r = -ENOMEM;
 out:
@@ -649,12 +655,23 @@ static void cli_decode_arg(struct cli *c, const char *arg, bool is_root)
                 return;
         }
         if (kfs_root_stat(&c->root, rel, KFS_RESOLVE_FOLLOW, &st) == 0 && S_ISDIR(st.st_mode)) {
+                /* a symlink named on the command line is followed (grep -r
+                 * does too), inside ROOT: the walk goes on from its target */
+                char *real = NULL;
+                bool filter;
+
+                r = kfs_root_resolve(&c->root, rel, &real);
+                if (r < 0) {
+                        fprintf(stderr, "kubefs: cannot read directory '%s': %s\n", arg, strerror(-r));
+                        cli_failed(c);
+                        free(rel);
+                        return;
+                }
                 /* the mount's view where the mount would show it; a directory
                  * it would not show (outside its locations) is walked whole */
-                bool filter = !c->all &&
-                        (c->n_paths || kfs_locations_classify(&c->locs, rel) != KFS_VIS_HIDDEN);
-
-                cli_walk(c, arg, rel, st.st_dev, filter, 0);
+                filter = !c->all && (c->n_paths || kfs_locations_classify(&c->locs, real) != KFS_VIS_HIDDEN);
+                cli_walk(c, arg, real, st.st_dev, filter, 0);
+                free(real);
         } else {
                 cli_decode_one(c, arg, rel, NULL, 0, false);
         }

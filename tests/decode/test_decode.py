@@ -113,6 +113,15 @@ def test_walk_without_root_given_and_relative_names(node):
     ]
 
 
+def test_symlink_to_a_directory_named_is_followed_inside_root(node):
+    """var/lib/kubelet/pki-link -> /etc/kubernetes/pki: the node's, not the host's."""
+    link = os.path.join(node, "var/lib/kubelet/pki-link")
+    p = kubefs("decode", "--root", node, "--view", "subject", "-H", link)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.decode().splitlines() == [f"{link}/apiserver.crt.subject:CN=kube-apiserver",
+                                              f"{link}/ca.crt.subject:CN=kubernetes"]
+
+
 def test_no_file_with_root_walks_root(node):
     assert kubefs("decode", "--root", node).stdout == kubefs("decode", "--root", node, node).stdout
     p = kubefs("decode")
