@@ -414,8 +414,10 @@ static int cli_decode_one(struct cli *c, const char *name, const char *rel,
                 if (walked)
                         return 0;
                 c->n_files++;
-                if (n)
+                if (n && c->n_views == 1)
                         fprintf(stderr, "kubefs: '%s' has no view '%s'\n", name, c->views[0]);
+                else if (n)
+                        fprintf(stderr, "kubefs: '%s' has none of the views asked (kubefs views lists its views)\n", name);
                 else if (data && !c->name)
                         fprintf(stderr, "kubefs: '%s': no decoder recognises it by its content "
                                 "(say which file it is with --name PATH, or --decoder NAME)\n", name);
