@@ -12,8 +12,15 @@
 
 #define ERRORS_KEPT 100         /* lines in .kubefs/errors */
 
+#define FUSE_LINE_MAX 1024      /* one libfuse message, joined from its pieces */
+
 static bool log_syslog;
 static bool log_debug;
+
+/* libfuse logs from its own threads too: one line under construction per thread */
+static _Thread_local char fuse_line[FUSE_LINE_MAX];
+static bool fuse_hold;
+static char fuse_held[FUSE_LINE_MAX];
 
 static struct {
         pthread_mutex_t lock;
@@ -49,7 +56,31 @@ static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap) __a
 
 static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap)
 {
-        log_v((enum kfs_log_level) level, fmt, ap);
+        size_t len = strlen(fuse_line);
+
+        vsnprintf(fuse_line + len, sizeof(fuse_line) - len, fmt, ap);
+        len = strlen(fuse_line);
+        if (len && fuse_line[len - 1] != '\n' && len + 1 < sizeof(fuse_line))
+                return;         /* more to come */
+        if (len && fuse_line[len - 1] == '\n')
+                fuse_line[--len] = '\0';
+        if (fuse_hold)
+                memcpy(fuse_held, fuse_line, len + 1);
+        else
+                kfs_log((enum kfs_log_level) level, "%s", fuse_line);
+        fuse_line[0] = '\0';
+}
+
+void kfs_log_fuse_hold(bool hold)
+{
+        fuse_hold = hold;
+        if (hold)
+                fuse_held[0] = '\0';
+}
+
+const char *kfs_log_fuse_held(void)
+{
+        return fuse_held;
 }
 
 void kfs_log_init(bool to_syslog, bool debug)

@@ -22,6 +22,13 @@ enum kfs_log_level {
 void kfs_log_init(bool to_syslog, bool debug);
 void kfs_log(enum kfs_log_level level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* libfuse writes some messages in pieces ("unknown option(s): '", "-o ",
+ * "x'\n"); they are joined and logged as one line. While `hold` is on, they
+ * are kept instead of logged: kfs_log_fuse_held() is the last complete one
+ * ("" if none), for a caller that may say it better. */
+void kfs_log_fuse_hold(bool hold);
+const char *kfs_log_fuse_held(void);
+
 /* Logs a decode error and remembers it for .kubefs/errors. */
 void kfs_log_decode_error(const char *relpath, const char *decoder, const char *msg);
 

@@ -110,6 +110,39 @@ static char *fuse_optstring(const struct kfs_options *o, const char *root)
         return s;
 }
 
+/*
+ * fuse_session_new() refused the options. libfuse is the authority on which
+ * of the -o words it takes (they differ between versions), so ask it about
+ * each word the user passed on to it, and name the one it does not take, in
+ * one line, the way kubefs's own options are reported. Nothing is mounted by
+ * fuse_session_new(), so trying costs nothing but a little memory.
+ */
+static void explain_session_error(const struct kfs_options *o)
+{
+        char *copy = o->fuse_opts ? strdup(o->fuse_opts) : NULL, *save = NULL;
+        char held[1024];
+
+        snprintf(held, sizeof(held), "%s", kfs_log_fuse_held());
+        for (char *w = copy ? strtok_r(copy, ",", &save) : NULL; w; w = strtok_r(NULL, ",", &save)) {
+                char *argv[] = { "kubefs", "-o", w, NULL };
+                struct fuse_args args = FUSE_ARGS_INIT(3, argv);
+                struct fuse_session *se;
+
+                kfs_log_fuse_hold(true);
+                se = fuse_session_new(&args, &kfs_ops, sizeof(kfs_ops), NULL);
+                kfs_log_fuse_hold(false);
+                if (se) {
+                        fuse_session_destroy(se);
+                        continue;
+                }
+                fprintf(stderr, "kubefs: unknown mount option '%s' (kubefs --help lists them)\n", w);
+                free(copy);
+                return;
+        }
+        free(copy);
+        fprintf(stderr, "kubefs: %s\n", *held ? held : "libfuse refused the mount options");
+}
+
 static int serve(struct kfs_fs *fs)
 {
         struct fuse_loop_config *cfg;
@@ -167,9 +200,11 @@ int kfs_mount_main(const struct kfs_options *o)
                 fprintf(stderr, "kubefs: out of memory\n");
                 goto out;
         }
+        kfs_log_fuse_hold(true);
         fs.se = fuse_session_new(&args, &kfs_ops, sizeof(kfs_ops), &fs);
+        kfs_log_fuse_hold(false);
         if (!fs.se) {
-                /* libfuse said which option it did not take */
+                explain_session_error(o);
                 rc = KFS_EXIT_USAGE;
                 goto out;
         }

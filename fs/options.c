@@ -25,8 +25,9 @@ static void options_usage(FILE *f)
 {
         fprintf(f,
 "usage: kubefs [OPTIONS] [ROOT] MOUNTPOINT   mount ROOT's Kubernetes files read-only (ROOT: /)\n"
-"       kubefs decode [--root DIR] [--view NAME] FILE...   print decoded views\n"
-"       kubefs views [--root DIR] FILE...                  list the views of files\n"
+"       kubefs decode [--root DIR] [--view NAME,...] [-H] FILE|DIR|-...   print decoded views\n"
+"       kubefs views [--root DIR] FILE... | --list         list the views of files, or all views\n"
+"       kubefs report [--root DIR] NAME... | --list        a MNT/.kubefs report without a mount\n"
 "\n"
 "options:\n"
 "  -f                  stay in the foreground\n"
@@ -117,7 +118,9 @@ static int options_one(struct kfs_options *o, const char *opt)
 {
         static const char *const dropped[] = {
                 "nofail", "noauto", "auto", "_netdev", "defaults", "user", "users",
-                "nouser", "ro", "nodev", "nosuid", NULL,
+                "nouser", "ro", "nodev", "nosuid",
+                /* mount.fuse3 adds these when root mounts; kubefs is always nosuid,nodev */
+                "dev", "suid", NULL,
         };
         const char *v;
         char *end;
