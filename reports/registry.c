@@ -10,6 +10,10 @@ const struct kfs_report kfs_reports[] = {
         { "audit", kfs_report_audit },
         { "certs", kfs_report_certs },
         { "errors", kfs_report_errors },
+        { "kubelet/config.flat", kfs_report_kubelet_config_flat },
+        { "kubelet/config.json", kfs_report_kubelet_config_json },
+        { "kubelet/configz.json", kfs_report_kubelet_configz_json },
+        { "kubelet/flags", kfs_report_kubelet_flags },
         { "version", kfs_report_version },
         { 0 },
 };
