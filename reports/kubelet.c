@@ -276,7 +276,7 @@ static void kl_defaults(struct kfs_kubelet *k)
                                 continue;
                         }
                 } else if (strcmp(d->path, "podPidsLimit") == 0) {
-                        unset = !json_is_integer(cur) || json_integer_value(cur) < 0;
+                        unset = !json_is_integer(cur) || json_integer_value(cur) < -1;
                 } else if (strcmp(d->path, "serializeImagePulls") == 0) {
                         json_t *par = kl_at(k->config, "maxParallelImagePulls");
 
