@@ -1359,7 +1359,17 @@ static int audit_run(const struct kfs_report_env *env, struct audit *a)
                 a->dist = "rke2";
         for (int i = 0; i < C_N; i++)
                 comp_load(a, i);
-        master = a->comps[C_APISERVER].argc || (a->dist && kfs_root_stat(env->root, pki_dir(a), KFS_RESOLVE_FOLLOW, &st) == 0);
+        /* a control-plane node: a control-plane component's manifest or
+         * unit, an admin kubeconfig, or a k3s/rke2 server's tls dir (a
+         * kubeadm worker has an empty manifests dir and pki/ca.crt only) */
+        master = a->dist ? kfs_root_stat(env->root, pki_dir(a), KFS_RESOLVE_FOLLOW, &st) == 0
+                         : kfs_root_stat(env->root, "etc/kubernetes/admin.conf", KFS_RESOLVE_FOLLOW, &st) == 0;
+        for (int i = 0; i < C_PROXY; i++) {
+                char path[128];
+
+                snprintf(path, sizeof(path), "etc/kubernetes/manifests/%s.yaml", comp_names[i]);
+                master |= a->comps[i].argc > 0 || kfs_root_stat(env->root, path, KFS_RESOLVE_FOLLOW, &st) == 0;
+        }
         if (!master && !a->kubelet)
                 return -ENOENT;
         if (master) {
