@@ -264,7 +264,7 @@ static const struct {
 bool kubelet_duration_parse(const char *s, int64_t *ret)
 {
         bool neg = false;
-        double total = 0;
+        uint64_t total = 0;
 
         if (*s == '-' || *s == '+')
                 neg = *s++ == '-';
@@ -275,19 +275,28 @@ bool kubelet_duration_parse(const char *s, int64_t *ret)
         if (!*s)
                 return false;
         while (*s) {
-                double v = 0, scale = 1;
-                bool digits = false;
+                /* as time.ParseDuration: the integer part exactly, the
+                 * fraction as float64(f) * (float64(unit) / scale) */
+                uint64_t v = 0, f = 0, unit;
+                double scale = 1;
+                bool digits = false, overflow = false;
                 size_t best = 0, bi = 0;
 
                 while (*s >= '0' && *s <= '9') {
-                        v = v * 10 + (*s++ - '0');
+                        if (v > (UINT64_C(1) << 63) / 10)
+                                return false;
+                        v = v * 10 + (uint64_t) (*s++ - '0');
                         digits = true;
                 }
                 if (*s == '.') {
                         s++;
                         while (*s >= '0' && *s <= '9') {
-                                scale /= 10;
-                                v += (*s++ - '0') * scale;
+                                if (!overflow && f <= ((UINT64_C(1) << 63) - 1) / 10) {
+                                        f = f * 10 + (uint64_t) (*s - '0');
+                                        scale *= 10;
+                                } else
+                                        overflow = true;
+                                s++;
                                 digits = true;
                         }
                 }
@@ -304,11 +313,17 @@ bool kubelet_duration_parse(const char *s, int64_t *ret)
                 if (!best)
                         return false;
                 s += best;
-                total += v * (double) units[bi].ns;
-                if (total > 9.2e18)
+                unit = (uint64_t) units[bi].ns;
+                if (v > (UINT64_C(1) << 63) / unit)
+                        return false;
+                v *= unit;
+                if (f > 0)
+                        v += (uint64_t) ((double) f * ((double) unit / scale));
+                total += v;
+                if (total > (UINT64_C(1) << 63) - 1)
                         return false;
         }
-        *ret = (int64_t) (neg ? -total : total);
+        *ret = neg ? -(int64_t) total : (int64_t) total;
         return true;
 }
 
