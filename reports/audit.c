@@ -1209,20 +1209,25 @@ static void run_proxy(struct audit *a)
 
                 kfs_buf_addf(&r->audit, ", %s", v);
                 if (rel && kfs_report_read(a->env, rel, &data, &len) == 0) {
-                        const char *m = strstr(data, "metricsBindAddress:");
+                        struct kfs_ydoc *y = NULL;
+                        char err[128];
+                        const char *m = NULL;
+                        bool found;
 
+                        if (kfs_ydoc_parse(data, len, &y, err, sizeof(err)) == 0 && y->n_docs)
+                                m = kfs_ymap_str(y->docs[0], "metricsBindAddress");
+                        found = m != NULL;
                         if (m) {
-                                char val[256];
-
-                                sscanf(m + 19, " %255[^\n]", val);
-                                res_line(r, "%s: metricsBindAddress: %s", v, val);
-                                if (!strstr(val, "127.0.0.1"))
+                                res_line(r, "%s: metricsBindAddress: %s", v, m);
+                                if (!strstr(m, "127.0.0.1"))
                                         res_status(r, KFS_AUDIT_FAIL);
-                                free(data);
+                        }
+                        kfs_ydoc_free(y);
+                        free(data);
+                        if (found) {
                                 free(rel);
                                 return;
                         }
-                        free(data);
                 }
                 free(rel);
         }
