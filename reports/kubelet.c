@@ -58,6 +58,7 @@ struct kfs_kubelet {
         struct kl_flag *flags;
         size_t n_flags;
         const char *kind;               /* "unit", "k3s", "rke2", "microk8s" */
+        char *cwd;                      /* its working directory, ROOT-relative ("" for /) */
         char *config_path;              /* "/var/lib/kubelet/config.yaml", or NULL */
         bool config_read;               /* it was read and parsed */
         char *config_dir;               /* "/etc/kubernetes/kubelet.conf.d", or NULL */
@@ -559,7 +560,9 @@ static int kl_parse_argv(struct kfs_kubelet *k)
                 const char *a = k->argv[i], *eq;
                 char *name;
 
-                if (a[0] != '-' || strcmp(a, "--") == 0 || strcmp(a, "-") == 0)
+                if (strcmp(a, "--") == 0)
+                        break;          /* pflag: the rest are arguments */
+                if (a[0] != '-' || strcmp(a, "-") == 0)
                         continue;
                 a += a[1] == '-' ? 2 : 1;
                 eq = strchr(a, '=');
@@ -707,6 +710,34 @@ static int kl_argv_from_view(struct kfs_kubelet *k, const char *text, const char
         return 0;
 }
 
+/* WorkingDirectory= of the [Service] sections of a .unit view (the unit
+ * and its drop-ins in order; the last assignment wins, an empty one resets
+ * it), ROOT-relative; "" (/) when unset, as systemd runs system services. */
+static char *kl_working_directory(const char *unit)
+{
+        char *copy = strdup(unit), *save = NULL, *cwd = strdup("");
+        bool service = false;
+
+        for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l && cwd; l = strtok_r(NULL, "\n", &save)) {
+                const char *v;
+
+                if (*l == '[') {
+                        service = strcmp(l, "[Service]") == 0;
+                        continue;
+                }
+                if (!service || strncmp(l, "WorkingDirectory=", 17) != 0)
+                        continue;
+                v = l + 17;
+                if (*v == '-')
+                        v++;
+                free(cwd);
+                /* "~" is the home of User=, root's when unset */
+                cwd = strcmp(v, "~") == 0 ? strdup("root") : kfs_path_join("", v);
+        }
+        free(copy);
+        return cwd;
+}
+
 static int kl_from_unit(struct kfs_kubelet *k, const struct kfs_report_env *env)
 {
         static const char *const units[] = {
@@ -735,6 +766,9 @@ static int kl_from_unit(struct kfs_kubelet *k, const struct kfs_report_env *env)
                 }
                 k->flags_text = strdup(o->data);
                 r = kl_argv_from_view(k, o->data, NULL);
+                o = kfs_report_view(&d, "unit");
+                if (o && o->data)
+                        k->cwd = kl_working_directory(o->data);
                 kfs_report_release(env, &d);
                 k->argv_source = kl_show(units[i]);
                 k->kind = "unit";
@@ -756,6 +790,7 @@ static int kl_from_rancher(struct kfs_kubelet *k, const struct kfs_report_env *e
 
         for (size_t i = 0; dists[i]; i++) {
                 char cfg[64], *data_dir = NULL, *node_name = NULL, *node_ip = NULL;
+                bool ccm = true;
                 struct kfs_buf labels = KFS_BUF_INIT(1 << 20), text = KFS_BUF_INIT(SIZE_MAX / 2);
                 char **extra = NULL, **args = NULL;
                 size_t n_extra = 0, n_args = 0;
@@ -804,6 +839,8 @@ static int kl_from_rancher(struct kfs_kubelet *k, const struct kfs_report_env *e
                                 } else if (strncmp(l, "--node-ip=", 10) == 0 || strncmp(l, "-i=", 3) == 0) {
                                         free(node_ip);
                                         node_ip = strdup(v);
+                                } else if (strncmp(l, "--disable-cloud-controller=", 27) == 0) {
+                                        ccm = strcmp(v, "true") != 0;
                                 } else if (strncmp(l, "--node-label=", 13) == 0)
                                         kfs_buf_addf(&labels, "%s%s", labels.len ? "," : "", v);
                         }
@@ -827,6 +864,11 @@ static int kl_from_rancher(struct kfs_kubelet *k, const struct kfs_report_env *e
                                 init[n_init++].name = "kubeconfig";
                         init[n_init].name = "read-only-port";
                         init[n_init++].value = strdup("0");
+                        if (ccm) {
+                                /* the embedded cloud controller sets the node's addresses */
+                                init[n_init].name = "cloud-provider";
+                                init[n_init++].value = strdup("external");
+                        }
                         if (node_name) {
                                 init[n_init].name = "hostname-override";
                                 init[n_init++].value = strdup(node_name);
@@ -983,9 +1025,9 @@ int kfs_kubelet_load(const struct kfs_report_env *env, struct kfs_kubelet **ret)
         src_set(k, "kind", "default");
         src_set(k, "apiVersion", "default");
         if (config && *config) {
-                /* kubelet makes it absolute from its working directory: / for
-                 * a systemd service without WorkingDirectory=, and for k3s */
-                char *rel = kl_rel("", config);
+                /* kubelet makes it absolute from its working directory: the
+                 * unit's WorkingDirectory=, / without one, and for k3s */
+                char *rel = kl_rel(k->cwd ? k->cwd : "", config);
 
                 k->config_path = rel ? kl_show(rel) : NULL;
                 if (rel)
@@ -1002,7 +1044,7 @@ int kfs_kubelet_load(const struct kfs_report_env *env, struct kfs_kubelet **ret)
                 kl_eviction_defaults(k);
         }
         if (config_dir && *config_dir) {
-                char *rel = kl_rel("", config_dir);
+                char *rel = kl_rel(k->cwd ? k->cwd : "", config_dir);
 
                 k->config_dir = rel ? kl_show(rel) : NULL;
                 if (rel)
@@ -1054,6 +1096,7 @@ void kfs_kubelet_free(struct kfs_kubelet *k)
         free(k->dropins);
         free(k->argv_source);
         free(k->flags_text);
+        free(k->cwd);
         free(k->config_path);
         free(k->config_dir);
         free(k->error);

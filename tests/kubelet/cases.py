@@ -149,6 +149,12 @@ def relative_config_path(name, root):
     st, det = status(report(root, "audit"), "4.1.9")
     check(name, st == "PASS" and det[0] == "/var/lib/kubelet/config.yaml: permissions=600",
           "4.1.9 finds the relative --config", det)
+    # relative to the unit's WorkingDirectory= (the last one of unit and drop-ins)
+    put(root, UNIT, "[Service]\nWorkingDirectory=/tmp\nExecStart=/usr/bin/kubelet --config=config.yaml\n")
+    put(root, UNIT + ".d/10-cwd.conf", "[Service]\nWorkingDirectory=-/var/lib/kubelet\n")
+    flat = report(root, "kubelet/config.flat")
+    check(name, 'tlsCertFile = "/var/lib/kubelet/pki/kubelet.crt"    # /var/lib/kubelet/config.yaml\n' in flat,
+          "WorkingDirectory=", flat)
 
 
 @case
@@ -193,7 +199,8 @@ def k3s_embedded_kubelet_args(name, root):
         GVK + "authentication:\n  x509:\n    clientCAFile: /var/lib/rancher/k3s/agent/client-ca.crt\n", 0o600)
     flags = report(root, "kubelet/flags").splitlines()
     check(name, "--anonymous-auth=true" in flags and "--read-only-port=10255" in flags and
-          "--read-only-port=0" not in flags and "--hostname-override=n1" in flags, "kubelet-arg over k3s's own", flags)
+          "--read-only-port=0" not in flags and "--hostname-override=n1" in flags and
+          "--cloud-provider=external" in flags, "kubelet-arg over k3s's own", flags)
     flat = report(root, "kubelet/config.flat")
     check(name, "rotateCertificates = true    # /etc/rancher/k3s/kubelet.yaml\n" in flat, "kubelet-arg config=", flat)
     check(name, 'authentication.x509.clientCAFile = "/var/lib/rancher/k3s/agent/client-ca.crt"    # '
