@@ -214,6 +214,20 @@ def k3s_embedded_kubelet_args(name, root):
 
 
 @case
+def microk8s_args(name, root):
+    """microk8s: args/kubelet (the microk8s decoder's .flags, ${SNAP_DATA} expanded), no --config."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../data/microk8s/snap")
+    flat = report(src, "kubelet/config.flat")
+    check(name, flat.startswith("# the kubelet of /var/snap/microk8s/current/args/kubelet;"), "found", flat)
+    check(name, 'authentication.x509.clientCAFile = "/var/snap/microk8s/current/certs/ca.crt"    # flag --client-ca-file\n'
+          in flat and 'evictionHard["nodefs.available"] = "1Gi"    # flag --eviction-hard\n' in flat, "flags", flat)
+    audit = report(src, "audit")
+    for cid, want in [("4.2.1", "PASS"), ("4.2.2", "FAIL"), ("4.2.4", "PASS")]:
+        st, det = status(audit, cid)
+        check(name, st == want, f"{cid} is {st}, want {want}", det)
+
+
+@case
 def reader_may_not_read_config(name, root):
     os.chmod(root, 0o755)
     unit(root, "--config=/" + CONFIG)
