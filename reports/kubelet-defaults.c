@@ -4,7 +4,8 @@
  * upstream's pkg/kubelet/apis/config/v1beta1/defaults.go
  * (SetDefaults_KubeletConfiguration), cmd/kubelet/app/options/options.go
  * (applyLegacyDefaults, AddKubeletConfigFlags) and pkg/kubelet/eviction
- * (DefaultEvictionHard), kubernetes commit 030891da (the v1.35 line).
+ * (DefaultEvictionHard), kubernetes master at commit 030891da (after v1.34:
+ * it has mergeDefaultEvictionSettings).
  * Defaults behind feature gates that are off by default
  * (KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages) are left out:
  * a node's files rarely say which gates its kubelet binary enables.
@@ -14,7 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
-const char kubelet_defaults_version[] = "kubelet v1beta1 defaults of kubernetes commit 030891da (v1.35 line)";
+const char kubelet_defaults_version[] = "kubelet v1beta1 defaults of kubernetes master at commit 030891da (after v1.34)";
 
 const struct kubelet_default kubelet_defaults[] = {
         { "enableServer", "true", KUBELET_NIL },
