@@ -125,9 +125,7 @@ const char *const kubelet_path_refs[] = {
 
 const struct kubelet_flag kubelet_flags[] = {
         { "fail-swap-on", "failSwapOn", KF_BOOL },
-        { "fail-cgroupv1", "failCgroupV1", KF_BOOL },
         { "pod-manifest-path", "staticPodPath", KF_STRING },
-        { "pod-logs-dir", "podLogsDir", KF_STRING },
         { "sync-frequency", "syncFrequency", KF_DURATION },
         { "file-check-frequency", "fileCheckFrequency", KF_DURATION },
         { "http-check-frequency", "httpCheckFrequency", KF_DURATION },
@@ -184,6 +182,7 @@ const struct kubelet_flag kubelet_flags[] = {
         { "cpu-manager-policy", "cpuManagerPolicy", KF_STRING },
         { "cpu-manager-policy-options", "cpuManagerPolicyOptions", KF_MAP },
         { "cpu-manager-reconcile-period", "cpuManagerReconcilePeriod", KF_DURATION },
+        { "qos-reserved", "qosReserved", KF_MAP },
         { "memory-manager-policy", "memoryManagerPolicy", KF_STRING },
         { "topology-manager-policy", "topologyManagerPolicy", KF_STRING },
         { "topology-manager-policy-options", "topologyManagerPolicyOptions", KF_MAP },
@@ -193,7 +192,6 @@ const struct kubelet_flag kubelet_flags[] = {
         { "kube-api-qps", "kubeAPIQPS", KF_INT },
         { "kube-api-burst", "kubeAPIBurst", KF_INT },
         { "serialize-image-pulls", "serializeImagePulls", KF_BOOL },
-        { "max-parallel-image-pulls", "maxParallelImagePulls", KF_INT },
         { "eviction-hard", "evictionHard", KF_LANGLEMAP },
         { "eviction-soft", "evictionSoft", KF_LANGLEMAP },
         { "eviction-soft-grace-period", "evictionSoftGracePeriod", KF_MAP },
