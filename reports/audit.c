@@ -1089,7 +1089,7 @@ static void run_kubelet(struct audit *a)
                         int64_t ns = 0;
 
                         v = kval(a, r, path = "streamingConnectionIdleTimeout");
-                        ok = !v || !json_is_string(v) || !kubelet_duration_parse(json_string_value(v), &ns) || ns != 0;
+                        ok = !v || !json_is_string(v) || !kfs_kubelet_duration_parse(json_string_value(v), &ns) || ns != 0;
                         r->expected = strdup("streamingConnectionIdleTimeout is not 0");
                         kfs_buf_add(&r->remediation, "Set streamingConnectionIdleTimeout to a non-zero duration (4h0m0s is kubelet's default; 0s in a file also means the default).");
                         break;

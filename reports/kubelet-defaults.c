@@ -15,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const char kubelet_defaults_version[] = "kubelet v1beta1 defaults of kubernetes master at commit 030891da (after v1.34)";
+const char kfs_kubelet_defaults_version[] = "kubelet v1beta1 defaults of kubernetes master at commit 030891da (after v1.34)";
 
-const struct kubelet_default kubelet_defaults[] = {
+const struct kfs_kubelet_default kfs_kubelet_defaults[] = {
         { "enableServer", "true", KUBELET_NIL },
         { "syncFrequency", "\"1m0s\"", KUBELET_ZERO },
         { "fileCheckFrequency", "\"20s\"", KUBELET_ZERO },
@@ -101,7 +101,7 @@ const struct kubelet_default kubelet_defaults[] = {
         { 0 },
 };
 
-const struct kubelet_default kubelet_legacy_defaults[] = {
+const struct kfs_kubelet_default kfs_kubelet_legacy_defaults[] = {
         { "authentication.anonymous.enabled", "true", KUBELET_NIL },
         { "authentication.webhook.enabled", "false", KUBELET_NIL },
         { "authorization.mode", "\"AlwaysAllow\"", KUBELET_NIL },
@@ -109,7 +109,7 @@ const struct kubelet_default kubelet_legacy_defaults[] = {
         { 0 },
 };
 
-const struct kubelet_default kubelet_default_eviction_hard[] = {
+const struct kfs_kubelet_default kfs_kubelet_default_eviction_hard[] = {
         { "memory.available", "\"100Mi\"", KUBELET_NIL },
         { "nodefs.available", "\"10%\"", KUBELET_NIL },
         { "nodefs.inodesFree", "\"5%\"", KUBELET_NIL },
@@ -118,12 +118,12 @@ const struct kubelet_default kubelet_default_eviction_hard[] = {
         { 0 },
 };
 
-const char *const kubelet_path_refs[] = {
+const char *const kfs_kubelet_path_refs[] = {
         "staticPodPath", "authentication.x509.clientCAFile", "tlsCertFile", "tlsPrivateKeyFile",
         "resolvConf", "volumePluginDir", "podLogsDir", NULL,
 };
 
-const struct kubelet_flag kubelet_flags[] = {
+const struct kfs_kubelet_flag kfs_kubelet_flags[] = {
         { "fail-swap-on", "failSwapOn", KF_BOOL },
         { "pod-manifest-path", "staticPodPath", KF_STRING },
         { "sync-frequency", "syncFrequency", KF_DURATION },
@@ -227,20 +227,20 @@ const struct kubelet_flag kubelet_flags[] = {
         { 0 },
 };
 
-const struct kubelet_flag *kubelet_flag_find(const char *name)
+const struct kfs_kubelet_flag *kfs_kubelet_flag_find(const char *name)
 {
-        for (const struct kubelet_flag *f = kubelet_flags; f->name; f++)
+        for (const struct kfs_kubelet_flag *f = kfs_kubelet_flags; f->name; f++)
                 if (strcmp(f->name, name) == 0)
                         return f;
         return NULL;
 }
 
-bool kubelet_flag_is_bool(const char *name)
+bool kfs_kubelet_flag_is_bool(const char *name)
 {
         /* KubeletFlags' own bool flags (not config fields) */
         static const char *const others[] = { "exit-on-lock-contention", "windows-service", "help",
                                               "version", NULL };
-        const struct kubelet_flag *f = kubelet_flag_find(name);
+        const struct kfs_kubelet_flag *f = kfs_kubelet_flag_find(name);
 
         if (f)
                 return f->type == KF_BOOL;
@@ -260,7 +260,7 @@ static const struct {
         { "ms", 1000000 }, { "s", 1000000000 }, { "m", 60000000000 }, { "h", 3600000000000 },
 };
 
-bool kubelet_duration_parse(const char *s, int64_t *ret)
+bool kfs_kubelet_duration_parse(const char *s, int64_t *ret)
 {
         bool neg = false;
         uint64_t total = 0;
@@ -356,7 +356,7 @@ static size_t fmt_int(char *buf, size_t w, uint64_t v)
         return w;
 }
 
-void kubelet_duration_format(int64_t d, char out[static 40])
+void kfs_kubelet_duration_format(int64_t d, char out[static 40])
 {
         char buf[32];
         size_t w = sizeof(buf);

@@ -242,13 +242,13 @@ static bool kl_zero(const json_t *v, bool duration)
                 return json_real_value(v) == 0;
         if (json_is_string(v))
                 return !*json_string_value(v) ||
-                       (duration && kubelet_duration_parse(json_string_value(v), &d) && d == 0);
+                       (duration && kfs_kubelet_duration_parse(json_string_value(v), &d) && d == 0);
         if (json_is_array(v))
                 return json_array_size(v) == 0;
         return false;
 }
 
-static bool kl_is_duration_default(const struct kubelet_default *d)
+static bool kl_is_duration_default(const struct kfs_kubelet_default *d)
 {
         int64_t ns;
         char s[64];
@@ -256,13 +256,13 @@ static bool kl_is_duration_default(const struct kubelet_default *d)
         if (d->json[0] != '"')
                 return false;
         snprintf(s, sizeof(s), "%.*s", (int) strlen(d->json) - 2, d->json + 1);
-        return kubelet_duration_parse(s, &ns);
+        return kfs_kubelet_duration_parse(s, &ns);
 }
 
 /* SetDefaults_KubeletConfiguration over what is there. */
 static void kl_defaults(struct kfs_kubelet *k)
 {
-        for (const struct kubelet_default *d = kubelet_defaults; d->path; d++) {
+        for (const struct kfs_kubelet_default *d = kfs_kubelet_defaults; d->path; d++) {
                 json_t *cur = kl_at(k->config, d->path);
                 bool unset = d->unset == KUBELET_NIL ? !cur || json_is_null(cur)
                                                      : kl_zero(cur, kl_is_duration_default(d));
@@ -304,7 +304,7 @@ static void kl_eviction_defaults(struct kfs_kubelet *k)
                 eh = json_object();
                 json_object_set_new(k->config, "evictionHard", eh);
         }
-        for (const struct kubelet_default *d = kubelet_default_eviction_hard; d->path; d++) {
+        for (const struct kfs_kubelet_default *d = kfs_kubelet_default_eviction_hard; d->path; d++) {
                 struct kfs_buf p = KFS_BUF_INIT(1024);
 
                 if (json_object_get(eh, d->path))
@@ -321,15 +321,15 @@ static void kl_eviction_defaults(struct kfs_kubelet *k)
  * (Duration.String(): "4h" is "4h0m0s"). */
 static void kl_normalize_durations(struct kfs_kubelet *k)
 {
-        for (const struct kubelet_flag *f = kubelet_flags; f->name; f++) {
+        for (const struct kfs_kubelet_flag *f = kfs_kubelet_flags; f->name; f++) {
                 json_t *v;
                 int64_t ns;
                 char buf[40];
 
                 if (f->type != KF_DURATION || !(v = kl_at(k->config, f->path)) || !json_is_string(v) ||
-                    !kubelet_duration_parse(json_string_value(v), &ns))
+                    !kfs_kubelet_duration_parse(json_string_value(v), &ns))
                         continue;
-                kubelet_duration_format(ns, buf);
+                kfs_kubelet_duration_format(ns, buf);
                 json_string_set(v, buf);
         }
 }
@@ -381,8 +381,8 @@ static bool kl_gvk_ok(const json_t *obj)
 /* Relative paths in the --config file are the file's directory's (resolveRelativePaths). */
 static void kl_resolve_paths(json_t *obj, const char *dir)
 {
-        for (size_t i = 0; kubelet_path_refs[i]; i++) {
-                json_t *v = kl_at(obj, kubelet_path_refs[i]);
+        for (size_t i = 0; kfs_kubelet_path_refs[i]; i++) {
+                json_t *v = kl_at(obj, kfs_kubelet_path_refs[i]);
                 const char *s = json_string_value(v);
                 char *abs;
 
@@ -574,7 +574,7 @@ static int kl_parse_argv(struct kfs_kubelet *k)
                                 *p = '-';
                 if (eq)
                         k->flags[k->n_flags].value = strdup(eq + 1);
-                else if (kubelet_flag_is_bool(name))
+                else if (kfs_kubelet_flag_is_bool(name))
                         k->flags[k->n_flags].value = strdup("true");
                 else if (i + 1 < k->argc)
                         k->flags[k->n_flags].value = strdup(k->argv[++i]);
@@ -614,12 +614,12 @@ static void kl_apply_flags(struct kfs_kubelet *k)
         size_t n_known = 0;
         bool *seen;
 
-        while (kubelet_flags[n_known].name)
+        while (kfs_kubelet_flags[n_known].name)
                 n_known++;
         seen = calloc(n_known + 1, sizeof(bool));
 
         for (size_t i = 0; i < k->n_flags; i++) {
-                const struct kubelet_flag *f = kubelet_flag_find(k->flags[i].name);
+                const struct kfs_kubelet_flag *f = kfs_kubelet_flag_find(k->flags[i].name);
                 const char *v = k->flags[i].value;
                 char source[256], buf[40];
                 json_t *val = NULL, *cur;
@@ -648,8 +648,8 @@ static void kl_apply_flags(struct kfs_kubelet *k)
                         val = json_string(v);
                         break;
                 case KF_DURATION:
-                        if (kubelet_duration_parse(v, &ns)) {
-                                kubelet_duration_format(ns, buf);
+                        if (kfs_kubelet_duration_parse(v, &ns)) {
+                                kfs_kubelet_duration_format(ns, buf);
                                 val = json_string(buf);
                         }
                         break;
@@ -669,7 +669,7 @@ static void kl_apply_flags(struct kfs_kubelet *k)
                          * starts a new map), later uses add; feature gates the
                          * config set and the flags do not name are put back */
                         cur = kl_at(k->config, f->path);
-                        if (f->type == KF_MAPBOOL || (seen && seen[f - kubelet_flags]))
+                        if (f->type == KF_MAPBOOL || (seen && seen[f - kfs_kubelet_flags]))
                                 val = json_is_object(cur) ? json_deep_copy(cur) : json_object();
                         else
                                 val = json_object();
@@ -681,7 +681,7 @@ static void kl_apply_flags(struct kfs_kubelet *k)
                         continue;
                 }
                 if (seen)
-                        seen[f - kubelet_flags] = true;
+                        seen[f - kfs_kubelet_flags] = true;
                 kl_set(k, f->path, val, source);
         }
         free(seen);
@@ -1039,7 +1039,7 @@ int kfs_kubelet_load(const struct kfs_report_env *env, struct kfs_kubelet **ret)
                 kl_note(k, "no --config: the kubelet starts from its command-line defaults "
                            "(anonymous auth on, authorization AlwaysAllow, read-only port 10255)");
                 kl_defaults(k);
-                for (const struct kubelet_default *d = kubelet_legacy_defaults; d->path; d++)
+                for (const struct kfs_kubelet_default *d = kfs_kubelet_legacy_defaults; d->path; d++)
                         kl_set(k, d->path, json_loads(d->json, JSON_DECODE_ANY, NULL), "default (no --config)");
                 kl_eviction_defaults(k);
         }
@@ -1220,7 +1220,7 @@ int kfs_kubelet_render_flat(const struct kfs_kubelet *k, struct kfs_buf *out)
         int r;
 
         kfs_buf_addf(out, "# the kubelet of %s; defaults: %s\n", k->argv_source ? k->argv_source : "?",
-                     kubelet_defaults_version);
+                     kfs_kubelet_defaults_version);
         kfs_buf_add(out, kfs_buf_str(&k->notes));
         r = kl_flat(k, k->config, &path, out);
         kfs_buf_release(&path);

@@ -29,14 +29,14 @@ static void test_durations(void)
                 int64_t d = -1;
                 char out[40];
 
-                CHECK(kubelet_duration_parse(cases[i].in, &d));
-                kubelet_duration_format(d, out);
+                CHECK(kfs_kubelet_duration_parse(cases[i].in, &d));
+                kfs_kubelet_duration_format(d, out);
                 CHECK_STR(out, cases[i].go);
         }
         for (size_t i = 0; bad[i]; i++) {
                 int64_t d;
 
-                CHECK(!kubelet_duration_parse(bad[i], &d));
+                CHECK(!kfs_kubelet_duration_parse(bad[i], &d));
         }
 }
 
@@ -45,14 +45,14 @@ static void test_tables(void)
 {
         size_t n = 0;
 
-        for (const struct kubelet_flag *f = kubelet_flags; f->name; f++, n++) {
-                CHECK(kubelet_flag_find(f->name) == f);
+        for (const struct kfs_kubelet_flag *f = kfs_kubelet_flags; f->name; f++, n++) {
+                CHECK(kfs_kubelet_flag_find(f->name) == f);
                 CHECK(f->name[0] != '-' && strchr(f->path, '-') == NULL);
         }
         CHECK(n > 90);
-        CHECK(kubelet_flag_is_bool("anonymous-auth") && !kubelet_flag_is_bool("config") &&
-              !kubelet_flag_is_bool("read-only-port"));
-        for (const struct kubelet_default *d = kubelet_defaults; d->path; d++)
+        CHECK(kfs_kubelet_flag_is_bool("anonymous-auth") && !kfs_kubelet_flag_is_bool("config") &&
+              !kfs_kubelet_flag_is_bool("read-only-port"));
+        for (const struct kfs_kubelet_default *d = kfs_kubelet_defaults; d->path; d++)
                 CHECK(d->json[0] != '\0');
 }
 
