@@ -30,6 +30,7 @@
 #define AUDIT_MAX_DEPTH 16              /* directory levels walked under pki */
 #define AUDIT_MAX_LINES 64              /* lines of actual value kept per check */
 #define AUDIT_MAX_RESULTS 256
+#define AUDIT_MAX_DIR_ENTRIES 1024      /* entries read from one directory (pki, CNI, drop-ins) */
 
 /* ---- the results ---- */
 
@@ -361,22 +362,25 @@ static bool pick_ok(const char *name, enum pick pick)
  * with dirs, the directories too. Sorted. Only what the reader may list. */
 static void paths_dir(const struct audit *a, struct paths *p, const char *rel, enum pick pick, int depth, bool dirs)
 {
-        char *names[512];
+        char **names = calloc(AUDIT_MAX_DIR_ENTRIES, sizeof(char *));
         size_t n = 0;
         struct dirent *de;
         DIR *d;
         int fd;
 
-        if (!kfs_report_may_search(a->env, rel))
+        if (!names || !kfs_report_may_search(a->env, rel)) {
+                free(names);
                 return;
+        }
         fd = kfs_root_open(a->env->root, rel, O_RDONLY | O_DIRECTORY, KFS_RESOLVE_NOFOLLOW);
         d = fd >= 0 ? fdopendir(fd) : NULL;
         if (!d) {
                 if (fd >= 0)
                         close(fd);
+                free(names);
                 return;
         }
-        while (n < 512 && (de = readdir(d)))
+        while (n < AUDIT_MAX_DIR_ENTRIES && (de = readdir(d)))
                 if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && (names[n] = strdup(de->d_name)))
                         n++;
         closedir(d);
@@ -398,6 +402,7 @@ static void paths_dir(const struct audit *a, struct paths *p, const char *rel, e
                 free(child);
                 free(names[i]);
         }
+        free(names);
 }
 
 static bool exists(const struct audit *a, const char *rel)

@@ -976,15 +976,30 @@ static void kl_texts(struct kfs_kubelet *k, const json_t *v, struct kfs_buf *pat
         }
 }
 
-/* staticPodURLHeader may carry credentials (an Authorization header). */
-static void kl_redact(json_t *config)
+/* staticPodURLHeader may carry credentials (an Authorization header); a
+ * key the kubelet does not know may be anything: every value under a name
+ * that carries secrets (redact.h) is shown as REDACTED too. */
+static void kl_redact(json_t *v, int depth)
 {
-        json_t *h = json_object_get(config, "staticPodURLHeader");
         const char *key;
-        json_t *v;
+        json_t *c;
 
-        json_object_foreach(h, key, v) {
-                json_object_set_new(h, key, json_pack("[s]", KFS_REDACTED));
+        if (depth > KFS_YDOC_MAX_DEPTH)
+                return;
+        if (json_is_array(v)) {
+                for (size_t i = 0; i < json_array_size(v); i++)
+                        kl_redact(json_array_get(v, i), depth + 1);
+                return;
+        }
+        json_object_foreach(v, key, c) {
+                if (kfs_redact_name(key, strlen(key)) && !json_is_object(c))
+                        json_object_set_new(v, key, json_string(KFS_REDACTED));
+                else
+                        kl_redact(c, depth + 1);
+        }
+        c = json_object_get(v, "staticPodURLHeader");
+        json_object_foreach(c, key, v) {
+                json_object_set_new(c, key, json_pack("[s]", KFS_REDACTED));
         }
 }
 
@@ -1063,7 +1078,7 @@ int kfs_kubelet_load(const struct kfs_report_env *env, struct kfs_kubelet **ret)
         }
         kl_apply_flags(k);
         kl_normalize_durations(k);
-        kl_redact(k->config);
+        kl_redact(k->config, 0);
         {
                 struct kfs_buf path = KFS_BUF_INIT(KFS_YFLAT_MAX_PATH);
 

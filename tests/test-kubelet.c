@@ -87,7 +87,8 @@ static void test_effective(void)
         test_put("var/lib/kubelet/config.yaml",
                  "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
                  "cgroupDriver: cgroupfs\nfeatureGates:\n  B: false\nnodeStatusUpdateFrequency: 20s\n"
-                 "staticPodURLHeader:\n  Authorization: [\"Bearer s3cret\"]\nevictionHard:\n  nodefs.available: 1%\n");
+                 "staticPodURLHeader:\n  Authorization: [\"Bearer s3cret\"]\nevictionHard:\n  nodefs.available: 1%\n"
+                 "extra:\n  bootstrapToken: t0ken\n  password: [pw1]\n");
         test_put("etc/kubernetes/kubelet.conf.d/10-a.conf",
                  "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\nfeatureGates:\n  B: null\n"
                  "maxPods: 50\n");
@@ -121,6 +122,7 @@ static void test_effective(void)
         /* no secret reaches a view */
         v = kfs_kubelet_get(k, "staticPodURLHeader", NULL);
         CHECK(v && !strstr(v, "s3cret") && strstr(v, "REDACTED"));
+        CHECK_STR(kfs_kubelet_get(k, "extra", NULL), "{\"bootstrapToken\":\"REDACTED\",\"password\":\"REDACTED\"}");
         kfs_kubelet_free(k);
 
         /* the reader: a config file it may not read is not used, and said so */
