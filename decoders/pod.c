@@ -128,7 +128,7 @@ static int pod_expand(const char *s, const struct kfs_ynode *env, struct kfs_buf
 
                                 if (name && v && strlen(name) == n && strncmp(name, s + 2, n) == 0) {
                                         val = v;        /* the last one wins, as in the kubelet's map */
-                                        secret = kfs_redact_name(name, n);
+                                        secret = kfs_redact_value(name, n, v, strlen(v));
                                 }
                         }
                         if (val) {

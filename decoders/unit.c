@@ -1389,7 +1389,7 @@ static int unit_render_env(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
                 const char *a = d->env.l.v[i], *eq = strchr(a, '=');
 
                 kfs_buf_addn(out, a, (size_t) (eq - a) + 1);
-                if (kfs_redact_name(a, (size_t) (eq - a)))
+                if (kfs_redact_value(a, (size_t) (eq - a), eq + 1, strlen(eq + 1)))
                         kfs_buf_add(out, KFS_REDACTED);
                 else
                         unit_add_value(out, eq + 1);
@@ -1400,10 +1400,10 @@ static int unit_render_env(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
 
 /*
  * One line of a unit file with secret values replaced: "Key=" kept, the rest
- * redacted. `pending` carries a secret flag ("--token \") to the value on
+ * redacted. `st` carries a secret flag ("--token \") to the value on
  * the next line; comment lines neither use nor change it.
  */
-static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, bool *pending)
+static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, struct kfs_flags_text *st)
 {
         size_t k = 0, e;
         bool scratch = false;
@@ -1415,7 +1415,7 @@ static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, bool *pe
                 return;
         }
         if (k < n && l[k] == '[') {
-                *pending = false;
+                *st = (struct kfs_flags_text) { 0 };
                 kfs_buf_addn(out, l, n);
                 return;
         }
@@ -1425,11 +1425,11 @@ static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, bool *pe
         while (e < n && (l[e] == ' ' || l[e] == '\t'))
                 e++;
         if (e < n && l[e] == '=' && e > k) {
-                *pending = false;
+                *st = (struct kfs_flags_text) { 0 };
                 kfs_buf_addn(out, l, e + 1);
-                kfs_flags_redact_text(out, l + e + 1, n - e - 1, pending);
+                kfs_flags_redact_text_state(out, l + e + 1, n - e - 1, st);
         } else {
-                kfs_flags_redact_text(out, l, n, pending);
+                kfs_flags_redact_text_state(out, l, n, st);
         }
 }
 
@@ -1442,14 +1442,14 @@ static int unit_render_unit(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
         for (size_t i = 0; i < d->n_src; i++) {
                 const struct unit_src *s = &d->src[i];
                 const char *p = s->data, *end = s->data + s->len;
-                bool pending = false;
+                struct kfs_flags_text st = { 0 };
 
                 kfs_buf_addf(out, "%s# %s\n", i ? "\n" : "", s->path);
                 while (p < end) {
                         const char *nl = memchr(p, '\n', (size_t) (end - p));
                         size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
 
-                        unit_add_line(out, p, n, &pending);
+                        unit_add_line(out, p, n, &st);
                         kfs_buf_addc(out, '\n');        /* also after a last line without one */
                         p += n + 1;
                 }
