@@ -1403,10 +1403,10 @@ static int unit_render_env(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
  * redacted. `st` carries a secret flag ("--token \") to the value on
  * the next line; comment lines neither use nor change it.
  */
-static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, struct kfs_flags_text *st)
+static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, struct kfs_flags_text *st, bool *cont)
 {
-        size_t k = 0, e;
-        bool scratch = false;
+        size_t k = 0, e, t = n;
+        bool scratch = false, continued = *cont;
 
         while (k < n && (l[k] == ' ' || l[k] == '\t'))
                 k++;
@@ -1417,6 +1417,14 @@ static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, struct k
         if (k < n && l[k] == '[') {
                 *st = (struct kfs_flags_text) { 0 };
                 kfs_buf_addn(out, l, n);
+                return;
+        }
+        /* a line after one ending in a backslash continues it, whatever it looks like ("-t=x") */
+        while (t > 0 && (l[t - 1] == ' ' || l[t - 1] == '\t' || l[t - 1] == '\r'))
+                t--;
+        *cont = t > 0 && l[t - 1] == '\\';
+        if (continued) {
+                kfs_flags_redact_text_state(out, l, n, st);
                 return;
         }
         /* "Key=" starts an assignment; anything else continues one */
@@ -1443,13 +1451,14 @@ static int unit_render_unit(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
                 const struct unit_src *s = &d->src[i];
                 const char *p = s->data, *end = s->data + s->len;
                 struct kfs_flags_text st = { 0 };
+                bool cont = false;
 
                 kfs_buf_addf(out, "%s# %s\n", i ? "\n" : "", s->path);
                 while (p < end) {
                         const char *nl = memchr(p, '\n', (size_t) (end - p));
                         size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
 
-                        unit_add_line(out, p, n, &st);
+                        unit_add_line(out, p, n, &st, &cont);
                         kfs_buf_addc(out, '\n');        /* also after a last line without one */
                         p += n + 1;
                 }

@@ -231,6 +231,12 @@ static bool yfile_empty(const struct kfs_ynode *n)
         return n->type == KFS_YSCALAR && n->style == KFS_YPLAIN && n->n == 0 && !n->tag;
 }
 
+/* Whether a path is a k3s/rke2 config.yaml or one of its drop-ins (their keys are flags). */
+static bool yfile_k3s(const char *path)
+{
+        return strstr(path, "etc/rancher/k3s/config.yaml") || strstr(path, "etc/rancher/rke2/config.yaml");
+}
+
 int kfs_yfile_load(const char *data, size_t len, struct kfs_ctx *ctx, struct kfs_yfile **ret)
 {
         struct kfs_yfile *f = calloc(1, sizeof(*f));
@@ -262,7 +268,7 @@ int kfs_yfile_load(const char *data, size_t len, struct kfs_ctx *ctx, struct kfs
         r = kfs_ckpt_process(kfs_ckpt_kind(kfs_path_basename(ctx->path)), f->doc, &f->ckpt, &f->notes);
         if (r < 0)
                 goto fail;
-        r = kfs_yredact(f->doc);
+        r = kfs_yredact_opts(f->doc, yfile_k3s(ctx->path) ? KFS_YREDACT_K3S : 0);
         if (r == -E2BIG)
                 r = kfs_ctx_fail(ctx, r, "too large to check for secrets (aliases expand it too much)");
         if (r < 0)

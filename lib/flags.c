@@ -107,6 +107,11 @@ void kfs_flags_add_arg(struct kfs_buf *out, const char *arg)
         flags_add_arg_prog(out, arg, NULL);
 }
 
+void kfs_flags_add_arg_prog(struct kfs_buf *out, const char *arg, const char *prog)
+{
+        flags_add_arg_prog(out, arg, prog);
+}
+
 void kfs_flags_add_argv(struct kfs_buf *out, char *const *argv, size_t n)
 {
         const char *prog = n > 0 ? argv[0] : NULL;
@@ -213,6 +218,11 @@ static void flags_text_words(struct kfs_buf *t, const char *s, size_t len, struc
                         st->pending = false;
                         if (!kfs_redact_value(st->name, strlen(st->name), w + lead, n)) {
                                 kfs_buf_addn(t, w, e - i);
+                        } else if (lead == 1 && e - i > 1 && s[e - 1] == w[0] && !memchr(w + 1, w[0], n)) {
+                                /* "VALUE": nested NAME=VALUE and user:password as the one rule says */
+                                kfs_buf_addc(t, w[0]);
+                                kfs_redact_add_value(t, st->name, strlen(st->name), w + 1, n);
+                                kfs_buf_addc(t, w[0]);
                         } else {
                                 if (lead)
                                         kfs_buf_addc(t, w[0]);

@@ -46,6 +46,9 @@ void kfs_flags_add_argv(struct kfs_buf *out, char *const *argv, size_t n);
 /* One element, as kfs_flags_add_argv() writes it, with its newline. */
 void kfs_flags_add_arg(struct kfs_buf *out, const char *arg);
 
+/* The same, for a flag of the program `prog` (its short secret flags: kfs_redact_short_flag()). */
+void kfs_flags_add_arg_prog(struct kfs_buf *out, const char *arg, const char *prog);
+
 /*
  * Adds `s` (len bytes) with the same redaction applied to its words: words
  * are runs of non-blanks, '...' and "..." spans included, and everything

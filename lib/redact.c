@@ -507,8 +507,21 @@ bool kfs_redact_text(const char *s, size_t n, struct kfs_buf *out)
                                 size_t q = text_quote(s, n, v), vs = v + q;
                                 size_t ve = q ? text_close(s, n, v, q, vs) : text_word_end(s, n, vs);
                                 if (v < n && s[v] != '-' && s[v] != '\\' &&
-                                    kfs_redact_value(s + i, e - i, s + vs, ve - vs))
+                                    kfs_redact_value(s + i, e - i, s + vs, ve - vs)) {
+                                        /* nested NAME=VALUE, user:password: the value rule */
+                                        struct kfs_buf tmp = KFS_BUF_INIT((size_t) -1);
+
+                                        if (kfs_redact_add_value(&tmp, s + i, e - i, s + vs, ve - vs) && !tmp.err) {
+                                                kfs_buf_addn(out, s + copied, vs - copied);
+                                                kfs_buf_addn(out, tmp.buf, tmp.len);
+                                                copied = i = ve;
+                                                changed = true;
+                                                kfs_buf_release(&tmp);
+                                                continue;
+                                        }
+                                        kfs_buf_release(&tmp);
                                         sp = (struct text_span) { vs, ve, ve };
+                                }
                         } else if (text_key_value(s, n, i, e, quoted, &sp)) {
                                 bool key_name = e - i == 4 && memcmp(s + i, "name", 4) == 0;
                                 bool key_value = e - i == 5 && memcmp(s + i, "value", 5) == 0;

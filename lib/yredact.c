@@ -40,6 +40,8 @@ struct redactor {
         struct kfs_ynode *redacted, *omitted;
         unsigned long budget;
         size_t scan;            /* bytes left to scan */
+        unsigned opts;          /* KFS_YREDACT_* */
+        const struct kfs_ynode *k3s_args;       /* the args of a container whose command is k3s/rke2 */
 };
 
 static bool key_is(const struct kfs_ynode *k, const char *s)
@@ -170,6 +172,13 @@ static struct kfs_ynode *redact_scalar(struct redactor *r, struct kfs_ynode *n, 
 
 static int redact_walk(struct redactor *r, struct kfs_ynode *n, enum ctx ctx, unsigned depth);
 
+/* Whether scalar `n` names k3s or rke2 (their -t is --token). */
+static bool redact_k3s_prog(const struct kfs_ynode *n)
+{
+        return n && n->type == KFS_YSCALAR && strlen(n->str) == n->n && kfs_redact_short_flag(n->str, "-t", 2);
+}
+
+
 /* Replaces a scalar in place by its redacted text. */
 static int redact_slot(struct redactor *r, struct kfs_ynode **slot)
 {
@@ -242,6 +251,12 @@ static int redact_map(struct redactor *r, struct kfs_ynode *map, enum ctx ctx, u
          * carries a kubeconfig's secrets too */
         if (depth == 0 && (kfs_yredact_is_kubeconfig(map) || kfs_ymap_get(map, "users")))
                 ctx = IN_KUBECONFIG;
+        {
+                const struct kfs_ynode *cmd = kfs_ymap_get(map, "command");
+
+                if (cmd && cmd->type == KFS_YSEQ && cmd->n > 0 && redact_k3s_prog(cmd->items[0]))
+                        r->k3s_args = kfs_ymap_get(map, "args");
+        }
         for (size_t i = 0; i < map->n; i++) {
                 struct kfs_ynode **k = &map->items[2 * i], **v = &map->items[2 * i + 1];
                 enum ctx sub = ctx == IN_KUBECONFIG ? IN_KUBECONFIG : IN_DOC;
@@ -291,13 +306,14 @@ static int redact_map(struct redactor *r, struct kfs_ynode *map, enum ctx ctx, u
                                 /* references, and a registry's auth: {username, password, auth}
                                  * (the inner auth is the secret) */
                                 hide = false;
-                        } else if (kfs_redact_name((*k)->str, (*k)->n) || (secret_pair && key_is(*k, "value"))) {
+                        } else if (kfs_redact_name((*k)->str, (*k)->n) || (secret_pair && key_is(*k, "value")) ||
+                                   (depth == 0 && (r->opts & KFS_YREDACT_K3S) && key_is(*k, "t"))) {
                                 /* {name: SECRET_NAME, value: x}; exec env entries hold values only by name */
                                 if ((*v)->type == KFS_YSCALAR) {
                                         if (redact_empty(*v))
                                                 continue;
-                                        rr = secret_pair && key_is(*k, "value") ? (*v = r->redacted, 0)
-                                                                                : redact_named(r, *k, v);
+                                        rr = !kfs_redact_name((*k)->str, (*k)->n) ? (*v = r->redacted, 0)
+                                                                                  : redact_named(r, *k, v);
                                         if (rr < 0)
                                                 return rr;
                                         continue;
@@ -349,15 +365,29 @@ static bool redact_flag_item(const struct kfs_ynode *n)
 
 static int redact_walk(struct redactor *r, struct kfs_ynode *n, enum ctx ctx, unsigned depth)
 {
+        bool k3s;
+
         if (!n || n->type == KFS_YSCALAR)
                 return 0;
         if (r->budget-- == 0)
                 return -E2BIG;
         if (n->type == KFS_YMAP)
                 return redact_map(r, n, ctx, depth);
+        /* a command line of k3s or rke2 (command: [k3s, ...], or the args of such a command) */
+        k3s = (n->n > 0 && redact_k3s_prog(n->items[0])) || n == r->k3s_args;
         for (size_t i = 0; i < n->n; i++) {
                 struct kfs_ynode *it = n->items[i];
                 int rr;
+
+                if (k3s && it->type == KFS_YSCALAR && ((i > 0 && key_is(n->items[i - 1], "-t") && !kfs_ynull(it)) ||
+                                                       (it->n > 3 && strncmp(it->str, "-t=", 3) == 0))) {
+                        struct kfs_ynode *repl = it->str[0] == '-' ? kfs_ydoc_new_scalar(r->doc, "-t=" KFS_REDACTED)
+                                                                   : r->redacted;
+                        if (!repl)
+                                return -ENOMEM;
+                        n->items[i] = repl;
+                        continue;
+                }
 
                 if (ctx == IN_SECRET_DATA && it->type == KFS_YSCALAR) {
                         if (!kfs_ynull(it) && it->n > 0)
@@ -385,7 +415,13 @@ static int redact_walk(struct redactor *r, struct kfs_ynode *n, enum ctx ctx, un
 
 int kfs_yredact(struct kfs_ydoc *doc)
 {
+        return kfs_yredact_opts(doc, 0);
+}
+
+int kfs_yredact_opts(struct kfs_ydoc *doc, unsigned opts)
+{
         struct redactor r = {
+                .opts = opts,
                 .doc = doc,
                 .redacted = kfs_ydoc_new_scalar(doc, KFS_REDACTED),
                 .omitted = kfs_ydoc_new_scalar(doc, KFS_DATA_OMITTED),

@@ -42,6 +42,14 @@
 /* Rewrites every document of `doc` in place. Returns 0 or -ENOMEM. */
 int kfs_yredact(struct kfs_ydoc *doc);
 
+/* What kfs_yredact_opts() knows about the document besides its text. */
+enum {
+        KFS_YREDACT_K3S = 1,    /* a k3s/rke2 config.yaml: its top-level keys are flags, `t` is --token */
+};
+
+/* kfs_yredact() with KFS_YREDACT_* options. */
+int kfs_yredact_opts(struct kfs_ydoc *doc, unsigned opts);
+
 /* Whether a document root is a kubeconfig (kind: Config, or top-level
  * `clusters` with `contexts` or `users`). */
 bool kfs_yredact_is_kubeconfig(const struct kfs_ynode *root);
