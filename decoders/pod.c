@@ -30,6 +30,7 @@
  *           it escaped (\n, \t, \xHH), so that a line stays an element.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -38,6 +39,7 @@
 #include "redact.h"
 #include "sdsyntax.h"
 #include "yfile.h"
+#include "yflat.h"
 
 /* Lists inside Lists are followed this deep. */
 #define POD_MAX_LIST_DEPTH 4
@@ -259,6 +261,18 @@ static int pod_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
         size_t n_containers = 0;
         int r = 0;
 
+        if (f->template || f->template_ext) {
+                /* a template whose text has no JSON form (a {{ }} map used as a key) is an
+                 * error in .flat and .json: .flags says the same, hint included */
+                struct kfs_buf scratch = KFS_BUF_INIT(KFS_MAX_OUTPUT);
+                char err[256] = "";
+
+                r = kfs_yjson_render(f->docs, f->n_docs, &scratch, err, sizeof(err));
+                kfs_buf_release(&scratch);
+                if (r < 0 && r != -EFBIG && r != -ENOMEM)
+                        return kfs_yfile_fail(f, ctx, r, err[0] ? err : "no JSON form");
+                r = 0;
+        }
         for (size_t i = 0; i < f->n_docs && r == 0; i++)
                 r = pod_collect(f->docs[i], 0, &o);
         if (r < 0) {
@@ -304,6 +318,12 @@ static int pod_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
                                         kfs_flags_add_arg(out, name ? name : "(unnamed)");
                                 }
                                 r = pod_container_argv(l->items[j], &argv, ctx);
+                                if (r < 0 && r != -ENOMEM && (f->template || f->template_ext)) {
+                                        char msg[sizeof(ctx->error)];
+
+                                        snprintf(msg, sizeof(msg), "%s", ctx->error);
+                                        r = kfs_yfile_fail(f, ctx, r, msg);
+                                }
                                 if (r == 0)
                                         kfs_flags_add_argv(out, argv.v, argv.n);
                                 kfs_sd_strv_release(&argv);
