@@ -52,6 +52,31 @@ static bool redact_path_name(const char *f)
         return redact_ends_with(f, "file") || redact_ends_with(f, "path") || redact_ends_with(f, "dir");
 }
 
+/*
+ * Names ending in "key" that name a lookup key, not a secret: selectors and
+ * indexes (topologyKey, labelFromKey in kube-state-metrics' config, a
+ * chart's imageKey), public keys. Compared without dashes.
+ */
+static bool redact_lookup_key(const char *f)
+{
+        static const char *const lookup[] = {
+                "topologykey", "publickey", "labelkey", "fromkey", "imagekey", "sortkey", "hashkey",
+                "partitionkey", "primarykey", "routingkey", "groupkey", "lookupkey", "indexkey", "cachekey",
+                "mapkey", "objectkey", "resourcekey", "idempotencykey", NULL,
+        };
+        char c[256];
+        size_t n = 0;
+
+        for (; *f && n + 1 < sizeof(c); f++)
+                if (*f != '-')
+                        c[n++] = *f;
+        c[n] = '\0';
+        for (size_t i = 0; lookup[i]; i++)
+                if (redact_ends_with(c, lookup[i]))
+                        return true;
+        return false;
+}
+
 static enum strength redact_strength(const char *name, size_t len)
 {
         char f[256];
@@ -72,8 +97,7 @@ static enum strength redact_strength(const char *name, size_t len)
                 return NOT_SECRET;
         /* "tls.key" is a file's name (a key pasted there is a PEM block, found by the text rules) */
         if (redact_ends_with(f, "key") && strcmp(f, "key") != 0 && !redact_ends_with(f, ".key") &&
-            !redact_ends_with(f, "topologykey") && !redact_ends_with(f, "topology-key") &&
-            !redact_ends_with(f, "publickey") && !redact_ends_with(f, "public-key"))
+            !redact_lookup_key(f))
                 return WEAK;
         if (redact_auth_word(f))
                 return WEAK;

@@ -29,7 +29,8 @@
  * Weak names (their value is secret unless it is a boolean or a path,
  * kfs_redact_value()):
  *   - ending in "key" (API_KEY, apiKey, joinKey, --etcd-s3-access-key),
- *     except a bare "key" and the selector names topologyKey, publicKey;
+ *     except a bare "key", a file name ("tls.key") and names of lookup
+ *     keys (topologyKey, labelFromKey, imageKey, sortKey, publicKey...);
  *   - ending in "auth" (--vpn-auth, --basic-auth, a registry's
  *     auth, HTTP_AUTH, basicAuth; --anonymous-auth=false is a boolean).
  * Names that point at files holding a secret (token-file, --token-auth-file,

@@ -51,6 +51,9 @@ static void test_forms(void)
         CHECK(r("basicAuth"));
         CHECK(!r("key"));
         CHECK(!r("topologyKey"));
+        CHECK(!r("labelFromKey"));               /* kube-state-metrics' custom resource config */
+        CHECK(!r("imageKey"));                   /* skaffold's artifactOverrides */
+        CHECK(!r("ssh-public-key"));
         CHECK(!r("tls.key"));
         CHECK(!r("--vpn-auth-file"));
         CHECK(!r("auth-provider"));
