@@ -121,9 +121,11 @@ static bool redact_vends(const char *v, size_t n, const char *suffix)
         return n >= m && strncasecmp(v + n - m, suffix, m) == 0;
 }
 
-/* What cannot be a secret under a weak name: a boolean, a path. */
+/* What cannot be a secret under a weak name: a boolean, a path (no longer than PATH_MAX). */
 static bool redact_harmless(const char *v, size_t n)
 {
+        if (n > 4096)
+                return false;
         return redact_is(v, n, "true") || redact_is(v, n, "false") ||
                (n > 0 && v[0] == '/') || (n > 1 && memcmp(v, "./", 2) == 0) ||
                (n > 2 && memcmp(v, "../", 3) == 0) || (n > 1 && memcmp(v, "~/", 2) == 0) ||
@@ -140,6 +142,14 @@ bool kfs_redact_value(const char *name, size_t nlen, const char *value, size_t v
 }
 
 /* ---- values ---- */
+
+/* NAME=VALUE inside a value inside a value...: followed this deep (a=a=a=... is hostile). */
+#define REDACT_MAX_NESTING 4
+/* How far back the text scan looks for what opened a line (indentation, a flow '{'):
+ * past it, the safe reading (more is hidden) is taken. */
+#define REDACT_MAX_LOOKBACK 4096
+/* A "name" key's value is read this far (a secret name is short). */
+#define REDACT_MAX_PAIR_NAME 256
 
 static bool rc_name(char c)
 {
@@ -178,12 +188,14 @@ static bool redact_nested_secret(const char *v, size_t n)
         return false;
 }
 
-bool kfs_redact_add_value(struct kfs_buf *out, const char *name, size_t nlen, const char *value, size_t vlen)
+static bool redact_add_value(struct kfs_buf *out, const char *name, size_t nlen, const char *value, size_t vlen,
+                             unsigned depth)
 {
         bool secret = kfs_redact_value(name, nlen, value, vlen), changed = false;
         size_t i = 0;
 
-        if (redact_nested_name(value, vlen) && (!secret || redact_nested_secret(value, vlen))) {
+        if (depth < REDACT_MAX_NESTING && redact_nested_name(value, vlen) &&
+            (!secret || redact_nested_secret(value, vlen))) {
                 while (i <= vlen) {
                         const char *c = memchr(value + i, ',', vlen - i);
                         size_t e = c ? (size_t) (c - value) : vlen;
@@ -215,8 +227,8 @@ bool kfs_redact_add_value(struct kfs_buf *out, const char *name, size_t nlen, co
                                 kfs_buf_add(out, KFS_REDACTED);
                                 changed = true;
                         } else {
-                                changed |= kfs_redact_add_value(out, value + i, k, value + i + k + 1,
-                                                                e - i - k - 1);
+                                changed |= redact_add_value(out, value + i, k, value + i + k + 1,
+                                                            e - i - k - 1, depth + 1);
                         }
                         i = e + 1;
                 }
@@ -241,6 +253,11 @@ bool kfs_redact_add_value(struct kfs_buf *out, const char *name, size_t nlen, co
         }
         kfs_buf_add(out, KFS_REDACTED);
         return true;
+}
+
+bool kfs_redact_add_value(struct kfs_buf *out, const char *name, size_t nlen, const char *value, size_t vlen)
+{
+        return redact_add_value(out, name, nlen, value, vlen, 0);
 }
 
 bool kfs_redact_short_flag(const char *prog, const char *flag, size_t flen)
@@ -367,13 +384,16 @@ static bool text_nothing(const char *s, size_t a, size_t b)
                redact_is(s + a, b - a, "true") || redact_is(s + a, b - a, "false");
 }
 
-/* Indentation of the line holding s[i]. */
+/* Indentation of the line holding s[i]; 0 (the whole rest is the block) past REDACT_MAX_LOOKBACK. */
 static size_t text_indent(const char *s, size_t i)
 {
         size_t start = i, k;
 
-        while (start > 0 && s[start - 1] != '\n')
+        while (start > 0 && s[start - 1] != '\n') {
+                if (i - start >= REDACT_MAX_LOOKBACK)
+                        return 0;
                 start--;
+        }
         for (k = start; k < i && (s[k] == ' ' || s[k] == '-'); k++)
                 ;
         return k - start;
@@ -382,7 +402,9 @@ static size_t text_indent(const char *s, size_t i)
 /* Whether s[from..i) on the current line opened a flow collection or a JSON value. */
 static bool text_in_flow(const char *s, size_t i)
 {
-        while (i > 0 && s[i - 1] != '\n') {
+        size_t from = i;
+
+        while (i > 0 && s[i - 1] != '\n' && from - i < REDACT_MAX_LOOKBACK) {
                 i--;
                 if (s[i] == '{' || s[i] == '[')
                         return true;
@@ -506,7 +528,18 @@ bool kfs_redact_text(const char *s, size_t n, struct kfs_buf *out)
                         while (e < n && tc_name(s[e]))
                                 e++;
                         sp.next = e;
-                        if (e < n && s[e] == '=') {
+                        bool secret_name = kfs_redact_name(s + i, e - i);
+                        bool key_name = e - i == 4 && memcmp(s + i, "name", 4) == 0;
+                        bool key_value = pair && e - i == 5 && memcmp(s + i, "value", 5) == 0;
+
+                        /* every form below reads a value: only for names that need it, so that
+                         * the scan stays linear (a name that is no secret is read past, and
+                         * what its value holds is scanned as text) */
+                        if (!secret_name && !key_name && !key_value) {
+                                /* nothing */
+                        } else if (e < n && s[e] == '=' && !secret_name) {
+                                /* nothing: NAME=VALUE of a name that is no secret */
+                        } else if (e < n && s[e] == '=') {
                                 /* NAME=VALUE, --NAME=VALUE, and nested forms within */
                                 struct kfs_buf tmp = KFS_BUF_INIT((size_t) -1);
                                 size_t q = text_quote(s, n, e + 1), vs = e + 1 + q;
@@ -522,6 +555,8 @@ bool kfs_redact_text(const char *s, size_t n, struct kfs_buf *out)
                                 } else if (tmp.err) {
                                         /* cannot say what it holds: hide it */
                                         sp = (struct text_span) { vs, ve, ve };
+                                } else {
+                                        sp.next = ve;   /* a harmless value (a path): read past */
                                 }
                                 kfs_buf_release(&tmp);
                         } else if (s[i] == '-' && e < n && tc_blank(s[e]) && kfs_redact_name(s + i, e - i)) {
@@ -545,20 +580,19 @@ bool kfs_redact_text(const char *s, size_t n, struct kfs_buf *out)
                                         }
                                         kfs_buf_release(&tmp);
                                         sp = (struct text_span) { vs, ve, ve };
+                                } else if (v < n && s[v] != '-' && s[v] != '\\') {
+                                        sp.next = ve;   /* a harmless value (a path): read past */
                                 }
-                        } else if (text_key_value(s, n, i, e, quoted, &sp)) {
-                                bool key_name = e - i == 4 && memcmp(s + i, "name", 4) == 0;
-                                bool key_value = e - i == 5 && memcmp(s + i, "value", 5) == 0;
-
+                        } else if (text_key_value(s, key_name && n - e > REDACT_MAX_PAIR_NAME ? e + REDACT_MAX_PAIR_NAME : n,
+                                                  i, e, quoted, &sp)) {
                                 if (key_name) {
                                         pair = kfs_redact_name(s + sp.from, sp.to - sp.from);
                                         sp.from = sp.to;
                                 } else if (text_nothing(s, sp.from, sp.to)) {
                                         sp.from = sp.to;
-                                } else if (!(key_value && pair) &&
+                                } else if (!key_value &&
                                            !kfs_redact_value(s + i, e - i, s + sp.from, sp.to - sp.from)) {
-                                        sp.from = sp.to;
-                                        sp.next = e;    /* not secret: look inside */
+                                        sp.from = sp.to;        /* harmless (a path): read past */
                                 }
                                 if (key_value)
                                         pair = false;

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: Apache-2.0 */
+#include <stdlib.h>
+
 #include "flags.h"
 #include "redact.h"
 #include "test.h"
@@ -98,8 +100,42 @@ static void test_forms(void)
                   "API_KEY=REDACTED --basic-auth=user:REDACTED tar -t x");
 }
 
+/* hostile text: every form stays linear (each pattern is 2 MB; quadratic would take hours
+ * and trip meson's timeout) and nesting cannot exhaust the stack (a=a=a=... recursed once) */
+static void test_hostile(void)
+{
+        static const char *const units[] = {
+                "a=", "a: \\\\\\\"x\" ", "{password: x, ", "\"a\": \"b\", ", "name=\"", "--vpn-auth=a=", "password: |\n",
+                "k: ", "apiKey: \"/x ", "name: DB_PASSWORD value: ", "--api-key /x ", "\\\\\\\"token\\\\\\\": ",
+                "API_KEY=true,", "{\"name\": \"", "-t ", "x=y,", NULL,
+        };
+        size_t total = 2u << 20;
+        char *s = malloc(total + 1);
+
+        CHECK(s != NULL);
+        for (size_t u = 0; s && units[u]; u++) {
+                size_t n = strlen(units[u]), len = total / n * n;
+                struct kfs_buf b = KFS_BUF_INIT((size_t) -1);
+                struct kfs_flags_text st = { .k3s = true };
+
+                for (size_t i = 0; i < len; i += n)
+                        memcpy(s + i, units[u], n);
+                s[len] = '\0';
+                kfs_redact_text(s, len, &b);
+                CHECK(b.err == 0);
+                kfs_buf_reset(&b);
+                kfs_flags_redact_text_state(&b, s, len, &st);
+                CHECK(b.err == 0);
+                kfs_buf_reset(&b);
+                kfs_redact_add_value(&b, "--vpn-auth", 10, s, len);
+                kfs_buf_release(&b);
+        }
+        free(s);
+}
+
 int main(void)
 {
+        test_hostile();
         test_forms();
         /* SPEC: --token, --agent-token, *_TOKEN, *PASSWORD*, *SECRET* */
         CHECK(r("--token"));
