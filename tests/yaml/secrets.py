@@ -54,6 +54,7 @@ EXPECT = {
                  '["kube-apiserver-arg"][0] = "oidc-client-secret=REDACTED"', '["basic-auth"] = "admin:REDACTED"'],
         "json": ['"vpn-auth":"name=tailscale,joinKey=REDACTED"'],
     },
+    "etc/kubernetes/admin.conf": {"yaml": ['{"auth": {"token": "REDACTED"}}']},
     "etc/kubernetes/addons/embedded.yaml": {
         "flags": ["# daemonset calico-node" if False else "agent\n-t\nREDACTED\n", '--cni={"password": "REDACTED"}\n'],
         "json": ['\\"k8s_auth_token\\": \\"REDACTED\\"', '{\\"password\\": \\"REDACTED\\"}',
@@ -94,6 +95,9 @@ users:
       command: get-token
       env: [{{name: PROFILE, value: canary-env-7}}]
 contexts: []
+extensions:
+- name: embedded
+  extension: {{config: '{{"auth": {{"token": "canary-e-kubeconfig"}}}}'}}
 """,
     "etc/kubernetes/manifests/secrets.yaml": f"""apiVersion: v1
 kind: Secret
