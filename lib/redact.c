@@ -420,8 +420,10 @@ struct text_span {
 /*
  * The value of a key `name` (s[i..e)) whose separator follows at s[e]:
  * "name": v, "name" = v, name: v, name = v. Fills `sp` with the value's
- * extent, quotes left out; returns false when no key/value form is here.
- * ret_value gets the unquoted value's extent to judge.
+ * extent, quotes left out, and where the scan goes on (past the value);
+ * returns false when no key/value form is here, or the value is a map or a
+ * list (entered by the scan, not replaced). `n` may stop short of the text's
+ * end to bound how far the value is read.
  */
 static bool text_key_value(const char *s, size_t n, size_t i, size_t e, bool quoted, struct text_span *sp)
 {
