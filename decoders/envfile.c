@@ -130,7 +130,7 @@ static int envfile_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs
                         return kfs_ctx_fail(ctx, r, "%.*s: more than %u words",
                                             (int) (eq - a), a, KFS_SD_ARGS_MAX);
                 }
-                if (kfs_redact_name(a, (size_t) (eq - a))) {
+                if (kfs_redact_value(a, (size_t) (eq - a), eq + 1, strlen(eq + 1))) {
                         for (size_t j = 0; j < words.n; j++)
                                 kfs_buf_add(out, KFS_REDACTED "\n");
                 } else {

@@ -344,7 +344,8 @@ static int rancher_render_flags(const void *doc, struct kfs_ctx *ctx, struct kfs
                         if (asprintf(&flag, "%s%s=%s", strlen(k->name) == 1 ? "-" : "--",
                                      k->name, k->values.v[j]) < 0)
                                 return -ENOMEM;
-                        kfs_flags_add_arg(out, flag);
+                        /* k3s's and rke2's -t is --token */
+                        kfs_flags_add_arg_prog(out, flag, "k3s");
                         free(flag);
                 }
         }

@@ -1375,7 +1375,7 @@ static int unit_render_env(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
                 const char *a = d->env.l.v[i], *eq = strchr(a, '=');
 
                 kfs_buf_addn(out, a, (size_t) (eq - a) + 1);
-                if (kfs_redact_name(a, (size_t) (eq - a)))
+                if (kfs_redact_value(a, (size_t) (eq - a), eq + 1, strlen(eq + 1)))
                         kfs_buf_add(out, KFS_REDACTED);
                 else
                         unit_add_value(out, eq + 1);
@@ -1386,13 +1386,13 @@ static int unit_render_env(const void *doc, struct kfs_ctx *ctx, struct kfs_buf 
 
 /*
  * One line of a unit file with secret values replaced: "Key=" kept, the rest
- * redacted. `pending` carries a secret flag ("--token \") to the value on
+ * redacted. `st` carries a secret flag ("--token \") to the value on
  * the next line; comment lines neither use nor change it.
  */
-static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, bool *pending)
+static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, struct kfs_flags_text *st, bool *cont)
 {
-        size_t k = 0, e;
-        bool scratch = false;
+        size_t k = 0, e, t = n;
+        bool scratch = false, continued = *cont;
 
         while (k < n && (l[k] == ' ' || l[k] == '\t'))
                 k++;
@@ -1401,8 +1401,16 @@ static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, bool *pe
                 return;
         }
         if (k < n && l[k] == '[') {
-                *pending = false;
+                *st = (struct kfs_flags_text) { 0 };
                 kfs_buf_addn(out, l, n);
+                return;
+        }
+        /* a line after one ending in a backslash continues it, whatever it looks like ("-t=x") */
+        while (t > 0 && (l[t - 1] == ' ' || l[t - 1] == '\t' || l[t - 1] == '\r'))
+                t--;
+        *cont = t > 0 && l[t - 1] == '\\';
+        if (continued) {
+                kfs_flags_redact_text_state(out, l, n, st);
                 return;
         }
         /* "Key=" starts an assignment; anything else continues one */
@@ -1411,11 +1419,11 @@ static void unit_add_line(struct kfs_buf *out, const char *l, size_t n, bool *pe
         while (e < n && (l[e] == ' ' || l[e] == '\t'))
                 e++;
         if (e < n && l[e] == '=' && e > k) {
-                *pending = false;
+                *st = (struct kfs_flags_text) { 0 };
                 kfs_buf_addn(out, l, e + 1);
-                kfs_flags_redact_text(out, l + e + 1, n - e - 1, pending);
+                kfs_flags_redact_text_state(out, l + e + 1, n - e - 1, st);
         } else {
-                kfs_flags_redact_text(out, l, n, pending);
+                kfs_flags_redact_text_state(out, l, n, st);
         }
 }
 
@@ -1428,14 +1436,15 @@ static int unit_render_unit(const void *doc, struct kfs_ctx *ctx, struct kfs_buf
         for (size_t i = 0; i < d->n_src; i++) {
                 const struct unit_src *s = &d->src[i];
                 const char *p = s->data, *end = s->data + s->len;
-                bool pending = false;
+                struct kfs_flags_text st = { 0 };
+                bool cont = false;
 
                 kfs_buf_addf(out, "%s# %s\n", i ? "\n" : "", s->path);
                 while (p < end) {
                         const char *nl = memchr(p, '\n', (size_t) (end - p));
                         size_t n = nl ? (size_t) (nl - p) : (size_t) (end - p);
 
-                        unit_add_line(out, p, n, &pending);
+                        unit_add_line(out, p, n, &st, &cont);
                         kfs_buf_addc(out, '\n');        /* also after a last line without one */
                         p += n + 1;
                 }

@@ -13,9 +13,15 @@
  * Both are built from the redacted document (yredact.h).
  *
  * Recognition, by name then first bytes:
- *   .yaml .yml .json .conflist, OWNERS, OWNERS_ALIASES: by name (a PEM
- *     file is never taken; a broken file still gets its views, which say
- *     what is wrong);
+ *   .yaml .yml .json .jsonl .conflist, OWNERS, OWNERS_ALIASES, and the
+ *     templates of YAML and JSON (.yaml.in, .yaml.sed, .yaml.tmpl,
+ *     .yaml.template, .yaml.j2, .json.in, ... after .yaml, .yml, .json):
+ *     by name (a PEM file is never taken; a broken file still gets its
+ *     views, which say what is wrong -- for a template, with a word that
+ *     it is one);
+ *   JSON Lines: .jsonl, and a .json file whose first two lines are whole
+ *     JSON values and which does not parse as one document: one document
+ *     a line (docs/flat.md), a bad line named by its number;
  *   .conf .config .kubeconfig, .kube/config, files in manifests/ and
  *     pod-manifests/ directories, GCE's .manifest: when the first line
  *     that is not a comment is a YAML map key ("key:" with no '=' before
@@ -134,9 +140,42 @@ static bool yhead_pem(const struct kfs_probe *p)
         return strncmp(s, "-----BEGIN ", 11) == 0;
 }
 
+/* Template suffixes after .yaml, .yml or .json ("kube-dns.yaml.in", "coredns.yaml.sed"). */
+static const char *const ytemplate_ext[] = { "in", "sed", "tmpl", "template", "j2", NULL };
+
+const char *kfs_yfile_template_ext(const char *name)
+{
+        const char *ext = yname_ext(name), *dot = ext - 1, *inner;
+
+        if (!*ext || !yname_in(ext, ytemplate_ext))
+                return NULL;
+        for (inner = dot; inner > name && inner[-1] != '.'; inner--)
+                ;
+        if (inner == name)
+                return NULL;
+        if (((size_t) (dot - inner) == 4 && (memcmp(inner, "yaml", 4) == 0 || memcmp(inner, "json", 4) == 0)) ||
+            ((size_t) (dot - inner) == 3 && memcmp(inner, "yml", 3) == 0))
+                return dot;
+        return NULL;
+}
+
+/* Whether the name says JSON Lines (*.jsonl) or JSON (*.json, *.json.in...). */
+static bool yname_jsonl(const char *name)
+{
+        return strcmp(yname_ext(name), "jsonl") == 0;
+}
+
+static bool yname_json(const char *name)
+{
+        const char *t = kfs_yfile_template_ext(name);
+        size_t n = t ? (size_t) (t - name) : strlen(name);
+
+        return n >= 5 && memcmp(name + n - 5, ".json", 5) == 0;
+}
+
 bool kfs_yfile_match(const struct kfs_probe *p)
 {
-        static const char *const by_name[] = { "yaml", "yml", "json", "conflist", NULL };
+        static const char *const by_name[] = { "yaml", "yml", "json", "jsonl", "conflist", NULL };
         static const char *const gated[] = { "conf", "config", "kubeconfig", "manifest", NULL };
         const char *ext = yname_ext(p->name), *parent;
         bool nul = memchr(p->head, '\0', p->head_len) != NULL;
@@ -151,7 +190,8 @@ bool kfs_yfile_match(const struct kfs_probe *p)
         }
         if (yhead_pem(p))
                 return false;
-        if (yname_in(ext, by_name) || strcmp(p->name, "OWNERS") == 0 || strcmp(p->name, "OWNERS_ALIASES") == 0)
+        if (yname_in(ext, by_name) || kfs_yfile_template_ext(p->name) ||
+            strcmp(p->name, "OWNERS") == 0 || strcmp(p->name, "OWNERS_ALIASES") == 0)
                 return true;
         parent = ypath_parent(p->path, buf, sizeof(buf));
         if (!yname_in(ext, gated) && !(strcmp(parent, ".kube") == 0 && strcmp(p->name, "config") == 0) &&
@@ -179,6 +219,8 @@ void kfs_yfile_free(struct kfs_yfile *f)
 
 int kfs_yfile_fail(const struct kfs_yfile *f, struct kfs_ctx *ctx, int r, const char *msg)
 {
+        if (f && f->template_ext)
+                return kfs_ctx_fail(ctx, r, "%s (the file is a template: its name ends in %s)", msg, f->template_ext);
         return kfs_ctx_fail(ctx, r, "%s%s", msg,
                             f && f->template ? " (the file looks like a template: it contains '{{')" : "");
 }
@@ -187,6 +229,12 @@ int kfs_yfile_fail(const struct kfs_yfile *f, struct kfs_ctx *ctx, int r, const 
 static bool yfile_empty(const struct kfs_ynode *n)
 {
         return n->type == KFS_YSCALAR && n->style == KFS_YPLAIN && n->n == 0 && !n->tag;
+}
+
+/* Whether a path is a k3s/rke2 config.yaml or one of its drop-ins (their keys are flags). */
+static bool yfile_k3s(const char *path)
+{
+        return strstr(path, "etc/rancher/k3s/config.yaml") || strstr(path, "etc/rancher/rke2/config.yaml");
 }
 
 int kfs_yfile_load(const char *data, size_t len, struct kfs_ctx *ctx, struct kfs_yfile **ret)
@@ -199,7 +247,20 @@ int kfs_yfile_load(const char *data, size_t len, struct kfs_ctx *ctx, struct kfs
                 return -ENOMEM;
         kfs_buf_init(&f->notes, YFILE_MAX_NOTES);
         f->template = memmem(data, len, "{{", 2) != NULL && !memchr(data, '\0', len);
-        r = kfs_ydoc_parse(data, len, &f->doc, err, sizeof(err));
+        f->template_ext = kfs_yfile_template_ext(kfs_path_basename(ctx->path));
+        if (yname_jsonl(kfs_path_basename(ctx->path))) {
+                f->lines = true;
+                r = kfs_ydoc_parse_lines(data, len, &f->doc, err, sizeof(err));
+        } else {
+                r = kfs_ydoc_parse(data, len, &f->doc, err, sizeof(err));
+                /* a .json file with one value a line (an ABAC policy file) is JSON Lines */
+                if (r == -EINVAL && yname_json(kfs_path_basename(ctx->path)) && kfs_ydoc_lines_like(data, len)) {
+                        f->lines = true;
+                        r = kfs_ydoc_parse_lines(data, len, &f->doc, err, sizeof(err));
+                }
+        }
+        if (f->lines)
+                f->template = false;    /* "{{" in JSON Lines is in a string */
         if (r < 0) {
                 r = r == -ENOMEM ? r : kfs_yfile_fail(f, ctx, r, err[0] ? err : "invalid YAML");
                 goto fail;
@@ -207,7 +268,7 @@ int kfs_yfile_load(const char *data, size_t len, struct kfs_ctx *ctx, struct kfs
         r = kfs_ckpt_process(kfs_ckpt_kind(kfs_path_basename(ctx->path)), f->doc, &f->ckpt, &f->notes);
         if (r < 0)
                 goto fail;
-        r = kfs_yredact(f->doc);
+        r = kfs_yredact_opts(f->doc, yfile_k3s(ctx->path) ? KFS_YREDACT_K3S : 0);
         if (r == -E2BIG)
                 r = kfs_ctx_fail(ctx, r, "too large to check for secrets (aliases expand it too much)");
         if (r < 0)

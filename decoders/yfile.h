@@ -22,7 +22,12 @@ struct kfs_yfile {
         size_t n_docs;
         struct kfs_buf notes;           /* "# ..." lines about the file, for .flat */
         bool template;                  /* the text has "{{": errors say it looks like a template */
+        const char *template_ext;       /* the name's template suffix (".in", ".sed"...), or NULL */
+        bool lines;                     /* JSON Lines: a document a line */
 };
+
+/* The template suffix of a YAML or JSON template's name ("coredns.yaml.sed": ".sed"), or NULL. */
+const char *kfs_yfile_template_ext(const char *name);
 
 /* Whether a file is YAML or JSON the generic views take (name, first bytes). */
 bool kfs_yfile_match(const struct kfs_probe *p);

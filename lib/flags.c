@@ -6,6 +6,7 @@
  */
 #include "flags.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "redact.h"
@@ -32,7 +33,7 @@ bool kfs_flags_secret_assignment(const char *arg, size_t len, size_t *ret_value)
         /* a flag, or a variable assignment; not "a=b" in the middle of a URL */
         if (!(arg[0] == '-' || flags_env_name(arg, n)))
                 return false;
-        if (n == 0 || !kfs_redact_name(arg, n))
+        if (n == 0 || !kfs_redact_value(arg, n, eq + 1, len - n - 1))
                 return false;
         *ret_value = n + 1;
         return true;
@@ -43,50 +44,7 @@ bool kfs_flags_secret_flag(const char *arg, size_t len)
         return len > 1 && arg[0] == '-' && !memchr(arg, '=', len) && kfs_redact_name(arg, len);
 }
 
-/*
- * The password of a URL's user info ("postgres://user:pw@db/k3s", k3s's
- * --datastore-endpoint): where it starts and how long it is, within s[0..len).
- */
-static bool flags_url_password(const char *s, size_t len, size_t *ret_start, size_t *ret_len)
-{
-        for (size_t i = 0; i + 3 <= len; i++) {
-                size_t at, colon = 0;
-
-                if (memcmp(s + i, "://", 3) != 0)
-                        continue;
-                for (at = i + 3; at < len && s[at] != '@' && s[at] != '/' && s[at] != ' '; at++)
-                        if (s[at] == ':' && !colon)
-                                colon = at;
-                if (at < len && s[at] == '@' && colon) {
-                        *ret_start = colon + 1;
-                        *ret_len = at - colon - 1;
-                        return true;
-                }
-        }
-        return false;
-}
-
-/* Adds s[0..len), a URL's password replaced. */
-static void flags_add_url_redacted(struct kfs_buf *out, const char *s, size_t len,
-                                   void (*add)(struct kfs_buf *, const char *, size_t))
-{
-        size_t start, n;
-
-        while (flags_url_password(s, len, &start, &n)) {
-                add(out, s, start);
-                kfs_buf_add(out, KFS_REDACTED);
-                s += start + n;
-                len -= start + n;
-        }
-        add(out, s, len);
-}
-
-static void flags_addn(struct kfs_buf *out, const char *s, size_t len)
-{
-        kfs_buf_addn(out, s, len);
-}
-
-static void flags_add_escaped_raw(struct kfs_buf *out, const char *s, size_t len)
+static void flags_add_escaped(struct kfs_buf *out, const char *s, size_t len)
 {
         for (size_t i = 0; i < len; i++) {
                 unsigned char c = (unsigned char) s[i];
@@ -102,32 +60,81 @@ static void flags_add_escaped_raw(struct kfs_buf *out, const char *s, size_t len
         }
 }
 
-static void flags_add_escaped(struct kfs_buf *out, const char *s, size_t len)
+/* Adds `a` after the text rules (secrets inside the element: URLs, documents), escaped, and a newline. */
+static void flags_add_line(struct kfs_buf *out, const struct kfs_buf *a)
 {
-        flags_add_url_redacted(out, s, len, flags_add_escaped_raw);
+        struct kfs_buf b = KFS_BUF_INIT((size_t) -1);
+
+        if (a->err) {
+                kfs_buf_add(out, KFS_REDACTED "\n");   /* cannot say what it holds: hide it */
+                return;
+        }
+        if (kfs_redact_text(a->buf ? a->buf : "", a->len, &b)) {
+                if (b.err)
+                        kfs_buf_add(out, KFS_REDACTED);
+                else
+                        flags_add_escaped(out, b.buf, b.len);
+        } else {
+                flags_add_escaped(out, a->buf ? a->buf : "", a->len);
+        }
+        kfs_buf_release(&b);
+        kfs_buf_addc(out, '\n');
+}
+
+/* One element; `prog` (may be NULL) is the command's program, for its short flags. */
+static void flags_add_arg_prog(struct kfs_buf *out, const char *arg, const char *prog)
+{
+        struct kfs_buf a = KFS_BUF_INIT((size_t) -1);
+        size_t len = strlen(arg);
+        const char *eq = memchr(arg, '=', len);
+        size_t n = eq ? (size_t) (eq - arg) : 0;
+
+        if (n > 0 && (arg[0] == '-' || flags_env_name(arg, n))) {
+                kfs_buf_addn(&a, arg, n + 1);
+                if (kfs_redact_short_flag(prog, arg, n) && n + 1 < len)
+                        kfs_buf_add(&a, KFS_REDACTED);
+                else
+                        kfs_redact_add_value(&a, arg, n, eq + 1, len - n - 1);
+        } else {
+                kfs_buf_addn(&a, arg, len);
+        }
+        flags_add_line(out, &a);
+        kfs_buf_release(&a);
 }
 
 void kfs_flags_add_arg(struct kfs_buf *out, const char *arg)
 {
-        size_t len = strlen(arg), v;
+        flags_add_arg_prog(out, arg, NULL);
+}
 
-        if (kfs_flags_secret_assignment(arg, len, &v)) {
-                flags_add_escaped(out, arg, v);
-                kfs_buf_add(out, KFS_REDACTED);
-        } else {
-                flags_add_escaped(out, arg, len);
-        }
-        kfs_buf_addc(out, '\n');
+void kfs_flags_add_arg_prog(struct kfs_buf *out, const char *arg, const char *prog)
+{
+        flags_add_arg_prog(out, arg, prog);
 }
 
 void kfs_flags_add_argv(struct kfs_buf *out, char *const *argv, size_t n)
 {
+        const char *prog = n > 0 ? argv[0] : NULL;
+
         for (size_t i = 0; i < n; i++) {
-                kfs_flags_add_arg(out, argv[i]);
-                if (kfs_flags_secret_flag(argv[i], strlen(argv[i])) && i + 1 < n &&
-                    argv[i + 1][0] != '-') {
-                        kfs_buf_add(out, KFS_REDACTED "\n");
-                        i++;
+                size_t len = strlen(argv[i]);
+                bool short_secret = kfs_redact_short_flag(prog, argv[i], len);
+
+                flags_add_arg_prog(out, argv[i], prog);
+                if (i + 1 < n && argv[i + 1][0] != '-' &&
+                    (short_secret || kfs_flags_secret_flag(argv[i], len))) {
+                        struct kfs_buf a = KFS_BUF_INIT((size_t) -1);
+                        bool hidden = short_secret;
+
+                        if (short_secret)
+                                kfs_buf_add(&a, KFS_REDACTED);
+                        else
+                                hidden = kfs_redact_add_value(&a, argv[i], len, argv[i + 1], strlen(argv[i + 1]));
+                        if (hidden) {
+                                flags_add_line(out, &a);
+                                i++;
+                        }
+                        kfs_buf_release(&a);
                 }
         }
 }
@@ -173,46 +180,124 @@ static void flags_add_redacted(struct kfs_buf *out, const char *w, size_t n, cha
                 kfs_buf_addc(out, q);
 }
 
-void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len, bool *pending)
+/* Whether the word w[0..n) names k3s or rke2 (its path or name): their -t is --token. */
+static bool flags_k3s_word(const char *w, size_t n)
 {
-        bool next_secret = pending ? *pending : false;
+        char prog[256];
+
+        if (n >= sizeof(prog))
+                return false;
+        memcpy(prog, w, n);
+        prog[n] = '\0';
+        return kfs_redact_short_flag(prog, "-t", 2);
+}
+
+/* The words of `s` into `t`: secret flags' values replaced. */
+static void flags_text_words(struct kfs_buf *t, const char *s, size_t len, struct kfs_flags_text *st)
+{
         size_t i = 0;
 
         while (i < len) {
-                size_t e, lead = 0, v;
-                const char *w;
+                size_t e, lead = 0, n;
+                const char *w, *eq;
 
                 if (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r') {
-                        kfs_buf_addc(out, s[i++]);
+                        kfs_buf_addc(t, s[i++]);
                         continue;
                 }
                 e = flags_word_end(s, len, i);
                 w = s + i;
                 while (lead < e - i && (w[lead] == '"' || w[lead] == '\''))
                         lead++;
-                if (next_secret && w[lead] != '-' && !(w[0] == '\\' && e - i == 1)) {
-                        next_secret = false;
-                        if (lead)
-                                kfs_buf_addc(out, w[0]);
-                        kfs_buf_add(out, KFS_REDACTED);
-                        if (lead && e - i > 1 && s[e - 1] == w[0])
-                                kfs_buf_addc(out, w[0]);
-                } else if (kfs_flags_secret_assignment(w + lead, e - i - lead, &v)) {
-                        next_secret = false;
-                        kfs_buf_addn(out, w, lead + v);
-                        flags_add_redacted(out, w + lead + v, e - i - lead - v, lead ? w[0] : 0);
-                } else {
-                        size_t n = e - i - lead;
+                n = e - i - lead;
+                /* a closing quote of a quoted word ("--token") is not part of it */
+                if (lead && n > 0 && w[lead + n - 1] == w[0])
+                        n--;
+                eq = memchr(w + lead, '=', n);
+                if (st->pending && w[lead] != '-' && !(w[0] == '\\' && e - i == 1)) {
+                        st->pending = false;
+                        if (!kfs_redact_value(st->name, strlen(st->name), w + lead, n)) {
+                                kfs_buf_addn(t, w, e - i);
+                        } else if (lead == 1 && e - i > 1 && s[e - 1] == w[0] && !memchr(w + 1, w[0], n)) {
+                                /* "VALUE": nested NAME=VALUE and user:password as the one rule says */
+                                kfs_buf_addc(t, w[0]);
+                                kfs_redact_add_value(t, st->name, strlen(st->name), w + 1, n);
+                                kfs_buf_addc(t, w[0]);
+                        } else {
+                                if (lead)
+                                        kfs_buf_addc(t, w[0]);
+                                kfs_buf_add(t, KFS_REDACTED);
+                                if (lead && e - i > 1 && s[e - 1] == w[0])
+                                        kfs_buf_addc(t, w[0]);
+                        }
+                } else if (eq && eq > w + lead && (w[lead] == '-' || flags_env_name(w + lead, (size_t) (eq - w - lead)))) {
+                        size_t k = (size_t) (eq - w - lead), v = lead + k + 1;
 
-                        /* a closing quote of a quoted flag ("--token") is not part of its name */
-                        if (lead && n > 0 && w[lead + n - 1] == w[0])
-                                n--;
-                        if (!(w[0] == '\\' && e - i == 1))      /* a continuation between flag and value */
-                                next_secret = kfs_flags_secret_flag(w + lead, n);
-                        flags_add_url_redacted(out, w, e - i, flags_addn);
+                        st->pending = false;
+                        if (flags_k3s_word(w + v, e - i - v))
+                                st->k3s = true;         /* ExecStart=/usr/local/bin/k3s */
+                        kfs_buf_addn(t, w, v);
+                        if (st->k3s && kfs_redact_short_flag("k3s", w + lead, k)) {
+                                flags_add_redacted(t, w + v, e - i - v, lead ? w[0] : 0);
+                        } else if (v < e - i && (w[v] == '"' || w[v] == '\'')) {
+                                /* NAME="VALUE": the value inside its quotes */
+                                const char *close = memchr(w + v + 1, w[v], e - i - v - 1);
+
+                                if (!close) {
+                                        if (kfs_flags_secret_assignment(w + lead, e - i - lead, &k))
+                                                flags_add_redacted(t, w + v, e - i - v, lead ? w[0] : 0);
+                                        else
+                                                kfs_buf_addn(t, w + v, e - i - v);
+                                } else {
+                                        kfs_buf_addc(t, w[v]);
+                                        kfs_redact_add_value(t, w + lead, k, w + v + 1, (size_t) (close - w - v - 1));
+                                        kfs_buf_addn(t, close, (size_t) (w + (e - i) - close));
+                                }
+                        } else {
+                                /* nested NAME=VALUE, user:password: the one rule for values */
+                                kfs_redact_add_value(t, w + lead, k, w + v, lead + n - v);
+                                kfs_buf_addn(t, w + lead + n, e - i - lead - n);
+                        }
+                } else {
+                        if (!(w[0] == '\\' && e - i == 1)) {    /* a continuation between flag and value */
+                                st->pending = kfs_flags_secret_flag(w + lead, n);
+                                if (st->pending)
+                                        snprintf(st->name, sizeof(st->name), "%.*s", (int) n, w + lead);
+                                if (st->k3s && kfs_redact_short_flag("k3s", w + lead, n)) {
+                                        st->pending = true;
+                                        strcpy(st->name, "--token");
+                                }
+                                if (flags_k3s_word(w + lead, n))
+                                        st->k3s = true;
+                        }
+                        kfs_buf_addn(t, w, e - i);
                 }
                 i = e;
         }
+}
+
+void kfs_flags_redact_text_state(struct kfs_buf *out, const char *s, size_t len, struct kfs_flags_text *st)
+{
+        struct kfs_buf t = KFS_BUF_INIT((size_t) -1), u = KFS_BUF_INIT((size_t) -1);
+
+        flags_text_words(&t, s, len, st);
+        if (t.err)
+                kfs_buf_add(out, KFS_REDACTED);         /* cannot say what it holds: hide it */
+        else if (kfs_redact_text(kfs_buf_str(&t), t.len, &u))
+                kfs_buf_addn(out, u.err ? KFS_REDACTED : u.buf, u.err ? strlen(KFS_REDACTED) : u.len);
+        else
+                kfs_buf_addn(out, kfs_buf_str(&t), t.len);
+        kfs_buf_release(&t);
+        kfs_buf_release(&u);
+}
+
+void kfs_flags_redact_text(struct kfs_buf *out, const char *s, size_t len, bool *pending)
+{
+        struct kfs_flags_text st = { .pending = pending ? *pending : false };
+
+        if (st.pending)
+                strcpy(st.name, "token");       /* the old contract: a strong secret */
+        kfs_flags_redact_text_state(out, s, len, &st);
         if (pending)
-                *pending = next_secret;
+                *pending = st.pending;
 }

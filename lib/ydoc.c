@@ -732,6 +732,84 @@ int kfs_ydoc_parse(const char *data, size_t len, struct kfs_ydoc **ret, char *er
         return 0;
 }
 
+/* The next line of data[*pos..len) without its line break and surrounding blanks; false at the end. */
+static bool ydoc_next_line(const char *data, size_t len, size_t *pos, const char **ret, size_t *ret_len)
+{
+        const char *p = data + *pos, *eol, *e;
+
+        if (*pos >= len)
+                return false;
+        eol = memchr(p, '\n', len - *pos);
+        e = eol ? eol : data + len;
+        *pos = (size_t) (e - data) + (eol != NULL);
+        while (p < e && (*p == ' ' || *p == '\t'))
+                p++;
+        while (e > p && (e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t'))
+                e--;
+        *ret = p;
+        *ret_len = (size_t) (e - p);
+        return true;
+}
+
+int kfs_ydoc_parse_lines(const char *data, size_t len, struct kfs_ydoc **ret, char *err, size_t errsize)
+{
+        struct kfs_ydoc *d;
+        size_t pos = 0, line = 0, n;
+        const char *l;
+
+        if (err && errsize)
+                err[0] = '\0';
+        if (len > UINT32_MAX)
+                return ydoc_fail(err, errsize, -E2BIG, "too big");
+        if (len >= 3 && memcmp(data, "\xef\xbb\xbf", 3) == 0)
+                pos = 3;
+        if (!(d = ydoc_new()))
+                return -ENOMEM;
+        while (ydoc_next_line(data, len, &pos, &l, &n)) {
+                char lerr[256] = "";
+                int r;
+
+                line++;
+                if (n == 0)
+                        continue;
+                r = ydoc_parse_json(d, l, n, lerr, sizeof(lerr));
+                if (r < 0) {
+                        kfs_ydoc_free(d);
+                        if (r == -ENOMEM)
+                                return r;
+                        /* jansson counts lines of the one line it saw */
+                        if (strncmp(lerr, "line 1, ", 8) == 0)
+                                return ydoc_fail(err, errsize, r, "line %zu, %s", line, lerr + 8);
+                        return ydoc_fail(err, errsize, r, "line %zu: %s", line, lerr);
+                }
+        }
+        d->json = true;
+        *ret = d;
+        return 0;
+}
+
+bool kfs_ydoc_lines_like(const char *data, size_t len)
+{
+        size_t pos = 0, n, values = 0;
+        const char *l;
+
+        while (values < 2 && ydoc_next_line(data, len, &pos, &l, &n)) {
+                json_error_t jerr;
+                json_t *j;
+
+                if (n == 0)
+                        continue;
+                if (l[0] != '{' && l[0] != '[')
+                        return false;
+                /* the first lines are whole values each */
+                if (!(j = json_loadb(l, n, JSON_DECODE_ANY | JSON_ALLOW_NUL, &jerr)))
+                        return false;
+                json_decref(j);
+                values++;
+        }
+        return values == 2;
+}
+
 struct kfs_ynode *kfs_ydoc_new_scalar(struct kfs_ydoc *doc, const char *text)
 {
         struct kfs_ynode *n = ydoc_node(doc, KFS_YSCALAR);

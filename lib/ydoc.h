@@ -77,6 +77,18 @@ struct kfs_ydoc {
  * known, into err[errsize].
  */
 int kfs_ydoc_parse(const char *data, size_t len, struct kfs_ydoc **ret, char *err, size_t errsize);
+/*
+ * JSON Lines (jsonlines.org; the ABAC policy file of kube-apiserver's
+ * --authorization-policy-file): one JSON value a line, each a document of
+ * its own; blank lines are skipped. A line that is not JSON fails the whole
+ * parse with "line N, column C: ..." naming the file's line.
+ */
+int kfs_ydoc_parse_lines(const char *data, size_t len, struct kfs_ydoc **ret, char *err, size_t errsize);
+
+/* Whether the text looks like JSON Lines: its first two non-blank lines
+ * are each a whole JSON object or array. */
+bool kfs_ydoc_lines_like(const char *data, size_t len);
+
 void kfs_ydoc_free(struct kfs_ydoc *doc);
 
 /* A new quoted scalar holding `text`, owned by `doc` (for rewriting a tree). */

@@ -31,7 +31,8 @@ enum ctx {
         IN_KUBECONFIG,          /* the kubeconfig's root */
         IN_AUTH_PROVIDER,       /* users[].user.auth-provider */
         IN_EXEC,                /* users[].user.exec */
-        IN_SECRET_DATA,         /* Secret.data / Secret.stringData: every value */
+        IN_SECRET_DATA,         /* Secret.data / Secret.stringData, or under a secret name: every scalar leaf */
+        IN_SCHEMA,              /* openAPIV3Schema and below: shown as written */
 };
 
 struct redactor {
@@ -39,6 +40,8 @@ struct redactor {
         struct kfs_ynode *redacted, *omitted;
         unsigned long budget;
         size_t scan;            /* bytes left to scan */
+        unsigned opts;          /* KFS_YREDACT_* */
+        const struct kfs_ynode *k3s_args;       /* the args of a container whose command is k3s/rke2 */
 };
 
 static bool key_is(const struct kfs_ynode *k, const char *s)
@@ -82,25 +85,6 @@ static bool yredact_ends(const char *s, const char *suffix)
         size_t n = strlen(s), m = strlen(suffix);
 
         return n >= m && strcmp(s + n - m, suffix) == 0;
-}
-
-/* Secret-bearing names beyond kfs_redact_name(): kubeadm's certificateKey
- * (decrypts the uploaded control-plane certificates), private and API keys,
- * a registry's `auth` (base64 user:password). */
-static bool yredact_name(const char *s, size_t n)
-{
-        char f[128];
-
-        if (kfs_redact_name(s, n))
-                return true;
-        if (n >= sizeof(f))
-                return false;   /* kfs_redact_name() took it already */
-        for (size_t i = 0; i < n; i++)
-                f[i] = s[i] == '_' ? '-' : s[i] >= 'A' && s[i] <= 'Z' ? (char) (s[i] - 'A' + 'a') : s[i];
-        f[n] = '\0';
-        return strcmp(f, "certificatekey") == 0 || strcmp(f, "certificate-key") == 0 ||
-               yredact_ends(f, "privatekey") || yredact_ends(f, "private-key") ||
-               yredact_ends(f, "apikey") || yredact_ends(f, "api-key") || strcmp(f, "auth") == 0;
 }
 
 /* Whether every key of map `m` is one of `keys`. */
@@ -162,157 +146,6 @@ static bool yredact_reference(const struct kfs_ynode *k, const struct kfs_ynode 
         return yredact_ends(f, "secrets") || yredact_ends(f, "refs");
 }
 
-/* ---- secrets inside text ---- */
-
-static bool yc_lower_digit(char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-}
-
-static bool yc_b64url(char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-static bool yc_space(char c)
-{
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
-}
-
-static bool yc_name(char c)
-{
-        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
-}
-
-/* Length of a kubeadm bootstrap token ([a-z0-9]{6}.[a-z0-9]{16}) at s[i], standing alone; else 0. */
-static size_t ytext_bootstrap(const char *s, size_t n, size_t i)
-{
-        if (i > 0 && (yc_name(s[i - 1]) || s[i - 1] == '.'))
-                return 0;
-        if (n - i < 23)
-                return 0;
-        for (size_t k = 0; k < 23; k++)
-                if (k == 6 ? s[i + k] != '.' : !yc_lower_digit(s[i + k]))
-                        return 0;
-        if (n - i > 23 && (yc_name(s[i + 23]) || s[i + 23] == '.'))
-                return 0;
-        return 23;
-}
-
-/* Length of a JWT (eyJ...header.eyJ...payload.signature) at s[i]; else 0. */
-static size_t ytext_jwt(const char *s, size_t n, size_t i)
-{
-        size_t k = i, parts = 0;
-
-        if (n - i < 10 || memcmp(s + i, "eyJ", 3) != 0 || (i > 0 && yc_b64url(s[i - 1])))
-                return 0;
-        for (;;) {
-                size_t start = k;
-
-                while (k < n && yc_b64url(s[k]))
-                        k++;
-                if (parts == 1 && (k - start < 3 || memcmp(s + start, "eyJ", 3) != 0))
-                        return 0;
-                parts++;
-                if (parts == 3 || k >= n || s[k] != '.')
-                        break;
-                k++;
-        }
-        return parts == 3 ? k - i : 0;
-}
-
-/* The end of the value starting at s[i]: up to white space or a closing quote. */
-static size_t ytext_value_end(const char *s, size_t n, size_t i)
-{
-        char q = i < n && (s[i] == '"' || s[i] == '\'') ? s[i] : 0;
-
-        if (q) {
-                const char *e = memchr(s + i + 1, q, n - i - 1);
-                return e ? (size_t) (e - s) + 1 : n;
-        }
-        while (i < n && !yc_space(s[i]) && s[i] != '"' && s[i] != '\'' && s[i] != ',' && s[i] != ';')
-                i++;
-        return i;
-}
-
-/*
- * The text of `s` with secrets replaced by REDACTED, into `out`; returns
- * whether anything was replaced:
- *   - a private key block anywhere: the whole text;
- *   - JWTs (service account tokens) and bootstrap tokens;
- *   - the password of a URL (scheme://user:PASSWORD@host);
- *   - NAME=VALUE and --NAME=VALUE, and --NAME VALUE, for secret names.
- */
-static bool yredact_text(const char *s, size_t n, struct kfs_buf *out)
-{
-        size_t i = 0, copied = 0;
-        bool changed = false;
-
-        if (memmem(s, n, "PRIVATE KEY-----", 16) || memmem(s, n, "PRIVATE KEY BLOCK-----", 22)) {
-                kfs_buf_add(out, KFS_REDACTED);
-                return true;
-        }
-        while (i < n) {
-                size_t from = 0, to = 0, len;
-
-                if ((len = ytext_jwt(s, n, i)) || (len = ytext_bootstrap(s, n, i))) {
-                        from = i;
-                        to = i + len;
-                } else if (s[i] == ':' && i + 2 < n && s[i + 1] == '/' && s[i + 2] == '/') {
-                        /* scheme://user:password@host */
-                        size_t a = i + 3, e = a;
-
-                        while (e < n && !yc_space(s[e]) && s[e] != '/' && s[e] != '@' && s[e] != '"')
-                                e++;
-                        const char *colon = memchr(s + a, ':', e - a);
-                        if (e < n && s[e] == '@' && colon) {
-                                from = (size_t) (colon - s) + 1;
-                                to = e;
-                        }
-                } else if (yc_name(s[i]) && (i == 0 || !yc_name(s[i - 1]))) {
-                        /* NAME=VALUE, --NAME=VALUE, --NAME VALUE, NAME: VALUE (a config in a string) */
-                        size_t e = i, v;
-
-                        while (e < n && yc_name(s[e]))
-                                e++;
-                        if (yredact_name(s + i, e - i)) {
-                                if (e < n && s[e] == '=') {
-                                        from = e + 1;
-                                        to = ytext_value_end(s, n, from);
-                                } else if (s[i] == '-' && e < n && (s[e] == ' ' || s[e] == '\t')) {
-                                        for (v = e; v < n && (s[v] == ' ' || s[v] == '\t'); v++)
-                                                ;
-                                        if (v < n && s[v] != '-') {
-                                                from = v;
-                                                to = ytext_value_end(s, n, v);
-                                        }
-                                } else if (e + 1 < n && s[e] == ':' && (s[e + 1] == ' ' || s[e + 1] == '\t')) {
-                                        for (v = e + 1; v < n && (s[v] == ' ' || s[v] == '\t'); v++)
-                                                ;
-                                        from = v;
-                                        for (to = v; to < n && s[to] != '\n' && s[to] != '\r'; to++)
-                                                ;
-                                }
-                        }
-                        if (to <= from) {
-                                i = e;
-                                continue;
-                        }
-                }
-                if (to > from) {
-                        kfs_buf_addn(out, s + copied, from - copied);
-                        kfs_buf_add(out, KFS_REDACTED);
-                        copied = i = to;
-                        changed = true;
-                        continue;
-                }
-                i++;
-        }
-        if (changed)
-                kfs_buf_addn(out, s + copied, n - copied);
-        return changed;
-}
-
 /* `n` itself, or a new scalar with its secrets replaced; NULL on -ENOMEM (*err set). */
 static struct kfs_ynode *redact_scalar(struct redactor *r, struct kfs_ynode *n, int *err)
 {
@@ -326,7 +159,7 @@ static struct kfs_ynode *redact_scalar(struct redactor *r, struct kfs_ynode *n, 
                 return NULL;
         }
         r->scan -= n->n;
-        if (!yredact_text(n->str, n->n, &b)) {
+        if (!kfs_redact_text(n->str, n->n, &b)) {
                 kfs_buf_release(&b);
                 return n;
         }
@@ -339,29 +172,12 @@ static struct kfs_ynode *redact_scalar(struct redactor *r, struct kfs_ynode *n, 
 
 static int redact_walk(struct redactor *r, struct kfs_ynode *n, enum ctx ctx, unsigned depth);
 
-/* What replaces the value `v` under key `k` in a map walked in context `ctx`, or NULL. */
-static struct kfs_ynode *redact_replacement(struct redactor *r, const struct kfs_ynode *k,
-                                            const struct kfs_ynode *v, enum ctx ctx)
+/* Whether scalar `n` names k3s or rke2 (their -t is --token). */
+static bool redact_k3s_prog(const struct kfs_ynode *n)
 {
-        if (ctx == IN_SECRET_DATA)
-                return r->redacted;
-        if (k->type != KFS_YSCALAR)
-                return NULL;
-        if (ctx == IN_KUBECONFIG && key_ends(k, "-data"))
-                return r->omitted;
-        if (ctx == IN_AUTH_PROVIDER && (key_is(k, "id-token") || key_is(k, "refresh-token") ||
-                                        key_is(k, "client-secret")))
-                return r->redacted;
-        /* a registry's auth: {username, password, auth}: the inner auth is the secret */
-        if (yredact_reference(k, v) || (key_is(k, "auth") && v->type != KFS_YSCALAR))
-                return NULL;
-        /* no secret is a boolean (automountServiceAccountToken: false) */
-        if (v->type == KFS_YSCALAR && kfs_ykind(v) == KFS_YBOOL)
-                return NULL;
-        if (yredact_name(k->str, k->n))
-                return r->redacted;
-        return NULL;
+        return n && n->type == KFS_YSCALAR && strlen(n->str) == n->n && kfs_redact_short_flag(n->str, "-t", 2);
 }
+
 
 /* Replaces a scalar in place by its redacted text. */
 static int redact_slot(struct redactor *r, struct kfs_ynode **slot)
@@ -375,33 +191,140 @@ static int redact_slot(struct redactor *r, struct kfs_ynode **slot)
         return 0;
 }
 
+/* Whether a scalar holds nothing to hide: null, "", a boolean. */
+static bool redact_empty(const struct kfs_ynode *v)
+{
+        return kfs_ynull(v) || (v->type == KFS_YSCALAR && (v->n == 0 || kfs_ykind(v) == KFS_YBOOL));
+}
+
+/* A scalar `v` under the secret name `k`: the value rule (nested NAME=VALUE,
+ * user:password, whole) into *slot; unchanged when the value is harmless. */
+static int redact_named(struct redactor *r, const struct kfs_ynode *k, struct kfs_ynode **slot)
+{
+        struct kfs_buf b = KFS_BUF_INIT((size_t) -1);
+        struct kfs_ynode *v = *slot, *repl;
+
+        if (strlen(v->str) != v->n) {
+                *slot = r->redacted;    /* a NUL inside: nothing to keep */
+                return 0;
+        }
+        if (!kfs_redact_add_value(&b, k->str, k->n, v->str, v->n)) {
+                kfs_buf_release(&b);
+                return redact_slot(r, slot);
+        }
+        repl = b.err ? NULL : strcmp(kfs_buf_str(&b), KFS_REDACTED) == 0 ? r->redacted
+                                                                       : kfs_ydoc_new_scalar(r->doc, kfs_buf_str(&b));
+        kfs_buf_release(&b);
+        if (!repl)
+                return -ENOMEM;
+        *slot = repl;
+        return 0;
+}
+
+/*
+ * References to secrets under a secret name are shown as written (issue:
+ * `password: {secretKeyRef: {name: db, key: pw}}`): the keys that hold
+ * them, and the scalar that names a secret (`existingSecret: db`).
+ */
+static bool redact_ref_key(const struct kfs_ynode *k, const struct kfs_ynode *v)
+{
+        static const char *const refs[] = { "secretKeyRef", "secretRef", "configMapKeyRef", "configMapRef",
+                                            "valueFrom", "envFrom", "fieldRef", "resourceFieldRef", NULL };
+
+        if (k->type != KFS_YSCALAR)
+                return false;
+        for (size_t i = 0; refs[i]; i++)
+                if (key_is(k, refs[i]))
+                        return true;
+        return key_is(k, "existingSecret") || yredact_reference(k, v);
+}
+
 static int redact_map(struct redactor *r, struct kfs_ynode *map, enum ctx ctx, unsigned depth)
 {
         const char *kind = kfs_ymap_str(map, "kind");
-        bool secret = kind && strcmp(kind, "Secret") == 0 && ctx != IN_SECRET_DATA;
+        bool secret = kind && strcmp(kind, "Secret") == 0 && ctx != IN_SECRET_DATA && ctx != IN_SCHEMA;
         const struct kfs_ynode *name = kfs_ymap_get(map, "name");
         bool secret_pair = ctx == IN_EXEC ||
-                           (name && name->type == KFS_YSCALAR && yredact_name(name->str, name->n));
+                           (ctx != IN_SCHEMA && name && name->type == KFS_YSCALAR && kfs_redact_name(name->str, name->n));
 
         /* a fragment that holds only users (merged in through $KUBECONFIG)
          * carries a kubeconfig's secrets too */
         if (depth == 0 && (kfs_yredact_is_kubeconfig(map) || kfs_ymap_get(map, "users")))
                 ctx = IN_KUBECONFIG;
+        {
+                const struct kfs_ynode *cmd = kfs_ymap_get(map, "command");
+
+                if (cmd && cmd->type == KFS_YSEQ && cmd->n > 0 && redact_k3s_prog(cmd->items[0]))
+                        r->k3s_args = kfs_ymap_get(map, "args");
+        }
         for (size_t i = 0; i < map->n; i++) {
                 struct kfs_ynode **k = &map->items[2 * i], **v = &map->items[2 * i + 1];
-                struct kfs_ynode *repl = redact_replacement(r, *k, *v, ctx);
-                enum ctx sub = ctx == IN_SECRET_DATA ? IN_SECRET_DATA : ctx == IN_KUBECONFIG ? IN_KUBECONFIG : IN_DOC;
+                enum ctx sub = ctx == IN_KUBECONFIG ? IN_KUBECONFIG : IN_DOC;
+                bool hide = false;
                 int rr;
 
+                if (ctx == IN_SCHEMA) {
+                        /* an OpenAPI schema describes secrets, it holds none: as written,
+                         * but what a default or an example holds */
+                        if ((*v)->type != KFS_YSCALAR)
+                                rr = redact_walk(r, *v, IN_SCHEMA, depth + 1);
+                        else
+                                rr = key_is(*k, "description") ? 0 : redact_slot(r, v);
+                        if (rr < 0)
+                                return rr;
+                        continue;
+                }
                 /* keys are shown too: a token used as a key is still a token */
                 if ((rr = redact_slot(r, k)) < 0)
                         return rr;
-                /* {name: SECRET_NAME, value: x}; exec env entries hold values only by name */
-                if (!repl && secret_pair && key_is(*k, "value"))
-                        repl = r->redacted;
-                /* an empty value holds no secret: "" stays, as kubectl shows it */
-                if (repl && !kfs_ynull(*v) && !((*v)->type == KFS_YSCALAR && (*v)->n == 0)) {
-                        *v = repl;
+                if (key_is(*k, "openAPIV3Schema")) {
+                        if ((rr = redact_walk(r, *v, IN_SCHEMA, depth + 1)) < 0)
+                                return rr;
+                        continue;
+                }
+                if (ctx == IN_SECRET_DATA) {
+                        /* under a secret name: every scalar leaf, but references */
+                        if (redact_ref_key(*k, *v))
+                                sub = IN_DOC;
+                        else if ((*v)->type == KFS_YSCALAR) {
+                                if (!kfs_ynull(*v) && (*v)->n > 0)
+                                        *v = r->redacted;
+                                continue;
+                        } else
+                                sub = IN_SECRET_DATA;
+                } else if ((*k)->type == KFS_YSCALAR) {
+                        if (ctx == IN_KUBECONFIG && key_ends(*k, "-data")) {
+                                if ((*v)->type == KFS_YSCALAR && !kfs_ynull(*v) && (*v)->n > 0) {
+                                        *v = r->omitted;
+                                        continue;
+                                }
+                                hide = true;
+                        } else if (ctx == IN_AUTH_PROVIDER && (key_is(*k, "id-token") || key_is(*k, "refresh-token") ||
+                                                               key_is(*k, "client-secret"))) {
+                                hide = true;
+                        } else if (redact_ref_key(*k, *v) || (key_is(*k, "auth") && (*v)->type != KFS_YSCALAR)) {
+                                /* references, and a registry's auth: {username, password, auth}
+                                 * (the inner auth is the secret) */
+                                hide = false;
+                        } else if (kfs_redact_name((*k)->str, (*k)->n) || (secret_pair && key_is(*k, "value")) ||
+                                   (depth == 0 && (r->opts & KFS_YREDACT_K3S) && key_is(*k, "t"))) {
+                                /* {name: SECRET_NAME, value: x}; exec env entries hold values only by name */
+                                if ((*v)->type == KFS_YSCALAR) {
+                                        if (redact_empty(*v))
+                                                continue;
+                                        rr = !kfs_redact_name((*k)->str, (*k)->n) ? (*v = r->redacted, 0)
+                                                                                  : redact_named(r, *k, v);
+                                        if (rr < 0)
+                                                return rr;
+                                        continue;
+                                }
+                                hide = true;
+                        }
+                }
+                if (hide && (*v)->type == KFS_YSCALAR) {
+                        /* an empty value holds no secret: "" stays, as kubectl shows it */
+                        if (!kfs_ynull(*v) && (*v)->n > 0)
+                                *v = r->redacted;
                         continue;
                 }
                 if ((*v)->type == KFS_YSCALAR) {
@@ -409,7 +332,11 @@ static int redact_map(struct redactor *r, struct kfs_ynode *map, enum ctx ctx, u
                                 return rr;
                         continue;
                 }
-                if (secret && (key_is(*k, "data") || key_is(*k, "stringData")))
+                if (hide)
+                        sub = IN_SECRET_DATA;   /* a map or list under a secret name keeps its shape */
+                else if (sub == IN_SECRET_DATA)
+                        ;
+                else if (secret && (key_is(*k, "data") || key_is(*k, "stringData")))
                         sub = IN_SECRET_DATA;
                 else if (ctx == IN_KUBECONFIG && key_is(*k, "auth-provider"))
                         sub = IN_AUTH_PROVIDER;
@@ -433,37 +360,53 @@ static bool redact_flag_item(const struct kfs_ynode *n)
         if (n->type != KFS_YSCALAR || n->n < 2 || n->str[0] != '-' || memchr(n->str, '=', n->n))
                 return false;
         s = n->str + 1 + (n->str[1] == '-');
-        return yredact_name(s, n->n - (size_t) (s - n->str));
+        return kfs_redact_name(s, n->n - (size_t) (s - n->str));
 }
 
 static int redact_walk(struct redactor *r, struct kfs_ynode *n, enum ctx ctx, unsigned depth)
 {
+        bool k3s;
+
         if (!n || n->type == KFS_YSCALAR)
                 return 0;
         if (r->budget-- == 0)
                 return -E2BIG;
         if (n->type == KFS_YMAP)
                 return redact_map(r, n, ctx, depth);
+        /* a command line of k3s or rke2 (command: [k3s, ...], or the args of such a command) */
+        k3s = (n->n > 0 && redact_k3s_prog(n->items[0])) || n == r->k3s_args;
         for (size_t i = 0; i < n->n; i++) {
+                struct kfs_ynode *it = n->items[i];
                 int rr;
 
-                if (ctx == IN_SECRET_DATA && n->items[i]->type == KFS_YSCALAR) {
+                if (k3s && it->type == KFS_YSCALAR && ((i > 0 && key_is(n->items[i - 1], "-t") && !kfs_ynull(it)) ||
+                                                       (it->n > 3 && strncmp(it->str, "-t=", 3) == 0))) {
+                        struct kfs_ynode *repl = it->str[0] == '-' ? kfs_ydoc_new_scalar(r->doc, "-t=" KFS_REDACTED)
+                                                                   : r->redacted;
+                        if (!repl)
+                                return -ENOMEM;
+                        n->items[i] = repl;
+                        continue;
+                }
+
+                if (ctx == IN_SECRET_DATA && it->type == KFS_YSCALAR) {
+                        if (!kfs_ynull(it) && it->n > 0)
+                                n->items[i] = r->redacted;
+                        continue;
+                }
+                if (ctx != IN_SCHEMA && i > 0 && redact_flag_item(n->items[i - 1]) && it->type == KFS_YSCALAR &&
+                    !kfs_ynull(it) &&
+                    kfs_redact_value(n->items[i - 1]->str, n->items[i - 1]->n, it->str, it->n)) {
                         n->items[i] = r->redacted;
                         continue;
                 }
-                if (i > 0 && redact_flag_item(n->items[i - 1]) && n->items[i]->type == KFS_YSCALAR &&
-                    !kfs_ynull(n->items[i])) {
-                        n->items[i] = r->redacted;
-                        continue;
-                }
-                if (n->items[i]->type == KFS_YSCALAR) {
+                if (it->type == KFS_YSCALAR) {
                         if ((rr = redact_slot(r, &n->items[i])) < 0)
                                 return rr;
                         continue;
                 }
-                rr = redact_walk(r, n->items[i], ctx == IN_SECRET_DATA ? ctx :
-                                 ctx == IN_EXEC ? IN_EXEC : ctx == IN_KUBECONFIG ? IN_KUBECONFIG : IN_DOC,
-                                 depth + 1);
+                rr = redact_walk(r, it, ctx == IN_SECRET_DATA || ctx == IN_EXEC || ctx == IN_KUBECONFIG ||
+                                 ctx == IN_SCHEMA ? ctx : IN_DOC, depth + 1);
                 if (rr < 0)
                         return rr;
         }
@@ -472,7 +415,13 @@ static int redact_walk(struct redactor *r, struct kfs_ynode *n, enum ctx ctx, un
 
 int kfs_yredact(struct kfs_ydoc *doc)
 {
+        return kfs_yredact_opts(doc, 0);
+}
+
+int kfs_yredact_opts(struct kfs_ydoc *doc, unsigned opts)
+{
         struct redactor r = {
+                .opts = opts,
                 .doc = doc,
                 .redacted = kfs_ydoc_new_scalar(doc, KFS_REDACTED),
                 .omitted = kfs_ydoc_new_scalar(doc, KFS_DATA_OMITTED),

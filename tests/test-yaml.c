@@ -309,7 +309,17 @@ static void test_recognition(void)
         CHECK(!matches_n("etc/kubernetes/admin.conf", "apiVersion: v1\x00\x01", 16, y));
         CHECK(!matches("etc/systemd/system/kubelet.service", "[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n", y));
         CHECK(!matches("root/.kube/kubectx", "default\n", y));
-        CHECK(!matches("x/kube.yaml.j2", "kind: {{ kind }}\n", y));
+        /* issue 18: templates of YAML and JSON get the views (an error with the hint when they do not parse) */
+        CHECK(matches("x/kube.yaml.j2", "kind: {{ kind }}\n", y));
+        CHECK(matches("cluster/addons/dns/kube-dns/kube-dns.yaml.in", "apiVersion: v1\n", y));
+        CHECK(matches("cluster/addons/dns/coredns/coredns.yaml.sed", "apiVersion: v1\n", y));
+        CHECK(matches("x/a.yml.tmpl", "a: 1\n", y));
+        CHECK(matches("x/a.yaml.template", "a: 1\n", y));
+        CHECK(matches("x/a.json.in", "{}\n", y));
+        CHECK(matches("x/audit.jsonl", "{\"a\": 1}\n{\"a\": 2}\n", y));
+        CHECK(!matches("x/kubelet.service.j2", "[Unit]\n", y));
+        CHECK(!matches("x/config.in", "a: 1\n", y));
+        CHECK(!matches("x/yaml.in", "a: 1\n", y));
         /* kubelet checkpoints */
         CHECK(matches("var/lib/kubelet/cpu_manager_state", "{\"policyName\":\"none\"}", y));
         CHECK(matches("var/lib/kubelet/memory_manager_state", "  {}", y));

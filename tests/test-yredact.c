@@ -123,7 +123,79 @@ static void test_references(void)
         CHECK_STR(at(r, "projected.sources.#0.serviceAccountToken.audience"), "vault");
         CHECK_STR(at(r, "discovery.bootstrapToken.token"), "REDACTED");
         CHECK_STR(at(r, "discovery.bootstrapToken.apiServerEndpoint"), "10.0.0.1:6443");
-        CHECK_STR(at(r, "secret"), "REDACTED");        /* not a reference: replaced whole */
+        /* not a reference: its scalar leaves are hidden, its shape stays (issue 18 item 2) */
+        CHECK_STR(at(r, "secret.raw"), "REDACTED");
+        kfs_ydoc_free(d);
+}
+
+/* issue 18 item 2: scalars only; maps and lists keep their shape, references and schemas stay */
+static void test_shape(void)
+{
+        struct kfs_ydoc *d = redacted(
+                "password: {secretKeyRef: {name: db, key: pw}}\n"
+                "token: {valueFrom: {secretKeyRef: {name: t, key: k}}, plain: canary1, list: [canary2, {x: canary3}]}\n"
+                "apiKey: {existingSecret: api-creds, raw: canary4}\n"
+                "secrets: [canary5]\n"
+                "spec:\n"
+                "  versions:\n"
+                "  - schema:\n"
+                "      openAPIV3Schema:\n"
+                "        properties:\n"
+                "          password: {type: string, description: 'password: the one for the db', format: password}\n"
+                "          token: {type: object, properties: {value: {type: string}}}\n");
+        const struct kfs_ynode *r = d->docs[0];
+
+        CHECK_STR(at(r, "password.secretKeyRef.name"), "db");
+        CHECK_STR(at(r, "password.secretKeyRef.key"), "pw");
+        CHECK_STR(at(r, "token.valueFrom.secretKeyRef.name"), "t");
+        CHECK_STR(at(r, "token.plain"), "REDACTED");
+        CHECK_STR(at(r, "token.list.#0"), "REDACTED");
+        CHECK_STR(at(r, "token.list.#1.x"), "REDACTED");
+        CHECK_STR(at(r, "apiKey.existingSecret"), "api-creds");
+        CHECK_STR(at(r, "apiKey.raw"), "REDACTED");
+        CHECK_STR(at(r, "secrets.#0"), "REDACTED");
+        CHECK_STR(at(r, "spec.versions.#0.schema.openAPIV3Schema.properties.password.type"), "string");
+        CHECK_STR(at(r, "spec.versions.#0.schema.openAPIV3Schema.properties.password.description"),
+                  "password: the one for the db");
+        CHECK_STR(at(r, "spec.versions.#0.schema.openAPIV3Schema.properties.password.format"), "password");
+        CHECK_STR(at(r, "spec.versions.#0.schema.openAPIV3Schema.properties.token.properties.value.type"), "string");
+        kfs_ydoc_free(d);
+}
+
+/* issue 18 item 1: documents inside strings, at any depth; the text around stays byte for byte */
+static void test_embedded(void)
+{
+        struct kfs_ydoc *d = redacted(
+                "env:\n"
+                "- name: CNI_NETWORK_CONFIG\n"
+                "  value: |-\n"
+                "    {\n"
+                "      \"kubernetes\": {\"kubeconfig\": \"__KUBECONFIG_FILEPATH__\"},\n"
+                "      \"policy\": {\"type\": \"k8s\", \"k8s_auth_token\": \"canary1\"},\n"
+                "      \"debug\": true, \"password\": null, \"apiKey\": 12345\n"
+                "    }\n"
+                "data:\n"
+                "  a: '{\"password\": \"hunter2hunter2\"}'\n"
+                "  deep: '{\"cni\": \"{\\\"password\\\": \\\"canary2\\\", \\\"x\\\": 1}\"}'\n"
+                "  ini: \"[auth]\\nuser = admin\\npassword = canary3 # note\\nport = 5\\n\"\n"
+                "  toml: \"[registry]\\napi_key = \\\"canary4\\\"\\n\"\n"
+                "  envtext: \"API_KEY=canary5\\nHOME=/root\\nFLANNEL_PSK=canary6\\n\"\n"
+                "  yaml: \"auth:\\n  password: |\\n    canary7\\n    canary8\\n  user: me\\n\"\n"
+                "  pairs: '[{\"name\": \"DB_PASSWORD\", \"value\": \"canary9\"}, {\"name\": \"HOME\", \"value\": \"/root\"}]'\n");
+        const struct kfs_ynode *r = d->docs[0];
+
+        CHECK_STR(at(r, "env.#0.value"),
+                  "{\n  \"kubernetes\": {\"kubeconfig\": \"__KUBECONFIG_FILEPATH__\"},\n"
+                  "  \"policy\": {\"type\": \"k8s\", \"k8s_auth_token\": \"REDACTED\"},\n"
+                  "  \"debug\": true, \"password\": null, \"apiKey\": REDACTED\n}");
+        CHECK_STR(at(r, "data.a"), "{\"password\": \"REDACTED\"}");
+        CHECK_STR(at(r, "data.deep"), "{\"cni\": \"{\\\"password\\\": \\\"REDACTED\\\", \\\"x\\\": 1}\"}");
+        CHECK_STR(at(r, "data.ini"), "[auth]\nuser = admin\npassword = REDACTED # note\nport = 5\n");
+        CHECK_STR(at(r, "data.toml"), "[registry]\napi_key = \"REDACTED\"\n");
+        CHECK_STR(at(r, "data.envtext"), "API_KEY=REDACTED\nHOME=/root\nFLANNEL_PSK=REDACTED\n");
+        CHECK_STR(at(r, "data.yaml"), "auth:\n  password: |\n    REDACTED\n  user: me\n");
+        CHECK_STR(at(r, "data.pairs"),
+                  "[{\"name\": \"DB_PASSWORD\", \"value\": \"REDACTED\"}, {\"name\": \"HOME\", \"value\": \"/root\"}]");
         kfs_ydoc_free(d);
 }
 
@@ -148,6 +220,8 @@ static void test_scan_budget(void)
 
 int main(void)
 {
+        test_shape();
+        test_embedded();
         const char *kc =
                 "apiVersion: v1\nkind: Config\n"
                 "clusters:\n- name: c\n  cluster: {server: https://x, certificate-authority-data: Q0E=}\n"

@@ -232,12 +232,35 @@ def kubefs_json(kubefs, root, path):
     return p.stdout.decode()
 
 
+def json_lines(path, text):
+    """Whether kubefs is to read the file as JSON Lines: *.jsonl, or a .json
+    file that is not one JSON document and whose first two lines are."""
+    if path.endswith(".jsonl"):
+        return True
+    if not path.endswith(".json"):
+        return False
+    try:
+        json.loads(text)
+        return False
+    except ValueError:
+        pass
+    lines = [line for line in text.decode("utf-8", "replace").splitlines() if line.strip()][:2]
+    try:
+        return len(lines) == 2 and all(line.lstrip()[:1] in "{[" and json.loads(line) is not None for line in lines)
+    except ValueError:
+        return False
+
+
 def check_file(kubefs, root, path):
     """None if kubefs agrees with PyYAML, else why not."""
     out = kubefs_json(kubefs, root, path)
     text = open(path, "rb").read()
     try:
-        theirs = [jsonable(d) for d in pyyaml_docs(text.decode("utf-8"))]
+        if json_lines(path, text):
+            # JSON Lines (issue 18): Python's json, a document a line
+            theirs = [json.loads(line) for line in text.decode("utf-8").splitlines() if line.strip()]
+        else:
+            theirs = [jsonable(d) for d in pyyaml_docs(text.decode("utf-8"))]
     except Exception as e:      # noqa: BLE001 - any refusal counts
         if out.startswith('{"error":'):
             return None         # both refuse it
