@@ -57,6 +57,7 @@
 #include "ydoc.h"
 #include "yredact.h"
 #include "hash.h"
+#include "yhead.h"
 
 /* Certificate bytes decoded from one file, aliases included. */
 #define KC_MAX_DECODED (64u << 20)
@@ -1600,156 +1601,38 @@ static int kubeconfig_render_txt(const void *doc, struct kfs_ctx *ctx, struct kf
 
 /* ---- recognition ---- */
 
-/* What the first lines of a file say about its top-level keys. */
+/* What the first document's top-level keys say (yhead.h). */
 struct kc_seen {
         bool kind_config, kind_other, clusters, contexts, users, api_other;
 };
 
-/* A key or short value at *p: quoted (quotes dropped, escapes kept) or plain
- * up to one of `stops`. Advances *p past it. */
-static struct kc_str kc_token(const char **p, const char *end, const char *stops)
+static int kc_seen_key(const struct kfs_yhead_key *k, void *arg)
 {
-        const char *s = *p;
-        struct kc_str t = { s, 0 };
+        struct kc_seen *seen = arg;
 
-        if (s < end && (*s == '"' || *s == '\'')) {
-                char q = *s++;
-
-                t.s = s;
-                while (s < end && *s != q && *s != '\n') {
-                        if (q == '"' && *s == '\\' && s + 1 < end)
-                                s++;
-                        s++;
-                }
-                t.n = (size_t) (s - t.s);
-                *p = s < end && *s == q ? s + 1 : s;
-                return t;
-        }
-        /* strchr() finds the terminating NUL too: a NUL byte is never a stop */
-        while (s < end && (!*s || !strchr(stops, *s)) && *s != '\n' && !(*s == ' ' && s + 1 < end && s[1] == '#'))
-                s++;
-        t.n = (size_t) (s - t.s);
-        while (t.n && (t.s[t.n - 1] == ' ' || t.s[t.n - 1] == '\t' || t.s[t.n - 1] == '\r'))
-                t.n--;
-        *p = s;
-        return t;
-}
-
-static void kc_seen_key(struct kc_seen *seen, const struct kc_str *key, const char **p, const char *end)
-{
-        struct kc_str val;
-
-        while (*p < end && (**p == ' ' || **p == '\t'))
-                (*p)++;
-        if (kc_name_is(key, "kind") || kc_name_is(key, "apiVersion")) {
-                val = kc_token(p, end, ",}#\r");
-                if (kc_name_is(key, "kind"))
-                        (kc_name_is(&val, "Config") ? &seen->kind_config : &seen->kind_other)[0] = true;
-                else if (!kc_name_is(&val, "v1"))
-                        seen->api_other = true;
-        } else if (kc_name_is(key, "clusters")) {
+        if (k->doc > 0)
+                return 1;               /* kubectl reads the first document only */
+        if (k->item)
+                return 0;
+        if (kfs_yhead_is(k->key, k->key_len, "kind"))
+                (kfs_yhead_is(k->value, k->value_len, "Config") ? &seen->kind_config : &seen->kind_other)[0] = true;
+        else if (kfs_yhead_is(k->key, k->key_len, "apiVersion"))
+                seen->api_other |= !kfs_yhead_is(k->value, k->value_len, "v1");
+        else if (kfs_yhead_is(k->key, k->key_len, "clusters"))
                 seen->clusters = true;
-        } else if (kc_name_is(key, "contexts")) {
+        else if (kfs_yhead_is(k->key, k->key_len, "contexts"))
                 seen->contexts = true;
-        } else if (kc_name_is(key, "users")) {
+        else if (kfs_yhead_is(k->key, k->key_len, "users"))
                 seen->users = true;
-        }
-}
-
-/* JSON, or YAML in flow style: keys at depth 1. */
-static void kc_scan_flow(const char *s, const char *end, struct kc_seen *seen)
-{
-        int depth = 0;
-        bool want_key = false;
-        struct kc_str key = { 0 };
-
-        while (s < end) {
-                char c = *s;
-
-                if (c == ' ' || c == '\t' || c == '\r' || c == '\n') {
-                        s++;
-                } else if (c == '#') {
-                        while (s < end && *s != '\n')
-                                s++;
-                } else if (c == '{' || c == '[') {
-                        depth++;
-                        want_key = depth == 1 && c == '{';
-                        s++;
-                } else if (c == '}' || c == ']') {
-                        if (--depth <= 0)
-                                return;
-                        s++;
-                } else if (c == ',') {
-                        want_key = depth == 1;
-                        s++;
-                } else if (c == ':') {
-                        s++;
-                        if (depth == 1 && key.s)
-                                kc_seen_key(seen, &key, &s, end);
-                        key.s = NULL;
-                        want_key = false;
-                } else {
-                        struct kc_str t = kc_token(&s, end, ",:{}[]#");
-
-                        if (depth == 1 && want_key)
-                                key = t;
-                        if (t.n == 0 && s < end && (!*s || !strchr(",:{}[]#", *s)))
-                                s++;
-                }
-        }
-}
-
-/* Block YAML: a top-level key starts a line at column 0. */
-static bool kc_scan_block(const char *s, const char *end, struct kc_seen *seen)
-{
-        bool content = false;
-
-        while (s < end) {
-                const char *eol = memchr(s, '\n', (size_t) (end - s));
-                const char *p = s;
-
-                if (!eol)
-                        eol = end;
-                if (eol - s >= 3 && (memcmp(s, "---", 3) == 0 || memcmp(s, "...", 3) == 0) &&
-                    (eol - s == 3 || s[3] == ' ' || s[3] == '\r')) {
-                        /* kubectl reads the first document only */
-                        if (content)
-                                return true;
-                } else if (*s == '{') {
-                        kc_scan_flow(s, end, seen);
-                        return true;
-                } else if (*s != ' ' && *s != '\t' && *s != '#' && *s != '%' && *s != '\r' && *s != '\n' && *s != '-') {
-                        struct kc_str key = kc_token(&p, eol, ":");
-
-                        content = true;
-                        while (p < eol && (*p == ' ' || *p == '\t'))
-                                p++;
-                        if (p < eol && *p == ':' && (p + 1 == eol || p[1] == ' ' || p[1] == '\t' || p[1] == '\r')) {
-                                p++;
-                                kc_seen_key(seen, &key, &p, eol);
-                        }
-                } else if (*s == ' ' || *s == '-') {
-                        content = true;
-                }
-                s = eol + 1;
-        }
-        return false;
+        return 0;
 }
 
 /* The same rule as kfs_yredact_is_kubeconfig(), on the first KFS_HEAD_MAX bytes. */
 static bool kubeconfig_match(const struct kfs_probe *p)
 {
         struct kc_seen seen = { 0 };
-        const char *s = p->head, *end = p->head + p->head_len;
 
-        if (p->head_len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
-                s += 3;
-        while (s < end && (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n'))
-                s++;
-        if (s < end && *s == '{')
-                kc_scan_flow(s, end, &seen);
-        else
-                kc_scan_block(s, end, &seen);
+        kfs_yhead_scan(p->head, p->head_len, kc_seen_key, &seen);
         if (seen.kind_config || (seen.clusters && (seen.contexts || seen.users)))
                 return true;
         /* kubectl writes clusters (with their certificates) before contexts,

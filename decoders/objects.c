@@ -23,47 +23,22 @@
 #include "registry.h"
 #include "tabwriter.h"
 #include "yfile.h"
+#include "yhead.h"
 
 /* Lists inside Lists are followed this deep. */
 #define OBJECTS_MAX_LIST_DEPTH 4
 
-static bool objects_line_key(const char *s, const char *end, const char *key)
+static int objects_seen_key(const struct kfs_yhead_key *k, void *arg)
 {
-        size_t n = strlen(key);
-
-        return (size_t) (end - s) > n && memcmp(s, key, n) == 0 && s[n] == ':';
+        return !k->item && (kfs_yhead_is(k->key, k->key_len, "kind") || kfs_yhead_is(k->key, k->key_len, "apiVersion"));
 }
 
-/* A JSON key `"key"` followed by ':' anywhere in the head. */
-static bool objects_json_key(const struct kfs_probe *p, const char *key)
-{
-        const char *s = p->head, *end = p->head + p->head_len;
-        size_t n = strlen(key);
-
-        while ((s = memmem(s, (size_t) (end - s), key, n))) {
-                const char *t = s + n;
-                while (t < end && (*t == ' ' || *t == '\t' || *t == '\r' || *t == '\n'))
-                        t++;
-                if (t < end && *t == ':')
-                        return true;
-                s += n;
-        }
-        return false;
-}
-
+/* apiVersion or kind at the top level of any document. */
 static bool objects_match(const struct kfs_probe *p)
 {
-        const char *s = p->head, *end = p->head + p->head_len;
-
         if (kfs_ckpt_kind(p->name) != KFS_CKPT_NONE || !kfs_yfile_match(p))
                 return false;
-        while (s < end) {
-                const char *eol = memchr(s, '\n', (size_t) (end - s));
-                if (objects_line_key(s, end, "kind") || objects_line_key(s, end, "apiVersion"))
-                        return true;
-                s = eol ? eol + 1 : end;
-        }
-        return objects_json_key(p, "\"kind\"") || objects_json_key(p, "\"apiVersion\"");
+        return kfs_yhead_scan(p->head, p->head_len, objects_seen_key, NULL) > 0;
 }
 
 static int objects_parse(const char *data, size_t len, struct kfs_ctx *ctx, void **ret_doc)

@@ -41,6 +41,7 @@
 #include "strv.h"
 #include "yfile.h"
 #include "yflat.h"
+#include "yhead.h"
 
 /* Lists inside Lists are followed this deep. */
 #define POD_MAX_LIST_DEPTH 4
@@ -76,34 +77,21 @@ static bool pod_kind_value(const char *v)
  * `"kind": "Pod"` (JSON) anywhere; indented kind lines count in a List
  * (a top-level `items:` line).
  */
+static int pod_seen_key(const struct kfs_yhead_key *k, void *arg)
+{
+        char value[64];
+
+        if (!kfs_yhead_is(k->key, k->key_len, "kind") || k->value_len >= sizeof(value))
+                return 0;
+        memcpy(value, k->value, k->value_len);
+        value[k->value_len] = '\0';
+        return pod_kind_value(value);
+}
+
+/* A workload kind at the top level of any document, or in a List's items. */
 static bool pod_match(const struct kfs_probe *p)
 {
-        const char *s = p->head;
-        bool list = strncmp(s, "items:", 6) == 0 || strstr(s, "\nitems:") != NULL;
-
-        for (const char *k = strstr(s, "kind"); k; k = strstr(k + 4, "kind")) {
-                const char *v = k + 4, *b = k;
-                bool json = k > s && k[-1] == '"';
-
-                if (!json) {
-                        /* YAML: at the start of a line, or indented in a List */
-                        while (b > s && (b[-1] == ' ' || (list && b[-1] == '-')))
-                                b--;
-                        if (b != s && b[-1] != '\n')
-                                continue;
-                        if (b != k && !list)
-                                continue;
-                }
-                if (json && *v++ != '"')
-                        continue;
-                v += strspn(v, " \t");
-                if (*v++ != ':')
-                        continue;
-                v += strspn(v, " \t");
-                if (pod_kind_value(v))
-                        return true;
-        }
-        return false;
+        return kfs_yhead_scan(p->head, p->head_len, pod_seen_key, NULL) > 0;
 }
 
 static void pod_free(void *p)
