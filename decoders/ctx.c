@@ -126,11 +126,6 @@ int kfs_ctx_readlink(struct kfs_ctx *ctx, const char *path, char **ret_target)
         return r;
 }
 
-static int strv_cmp(const void *a, const void *b)
-{
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 void kfs_strv_free(char **v)
 {
         if (!v)
@@ -143,12 +138,8 @@ void kfs_strv_free(char **v)
 int kfs_ctx_list(struct kfs_ctx *ctx, const char *path, char ***ret_names)
 {
         char *rel = kfs_ctx_resolve(ctx, path);
-        char **names = NULL;
-        size_t n = 0, alloc = 0;
-        struct dirent *de;
         struct stat st;
-        DIR *dir;
-        int fd, r = 0;
+        int fd;
 
         if (!rel)
                 return -ENOMEM;
@@ -157,44 +148,14 @@ int kfs_ctx_list(struct kfs_ctx *ctx, const char *path, char ***ret_names)
                 ctx_record(ctx, rel, NULL);
                 return fd;
         }
-        if (fstat(fd, &st) < 0 || !(dir = fdopendir(fd))) {
-                r = -errno;
+        if (fstat(fd, &st) < 0) {
+                int r = -errno;
                 close(fd);
                 ctx_record(ctx, rel, NULL);
                 return r;
         }
         ctx_record(ctx, rel, &st);
-        while ((de = readdir(dir))) {
-                if (kfs_name_is_dot(de->d_name))
-                        continue;
-                if (n + 2 > alloc) {
-                        size_t na = alloc ? alloc * 2 : 16;
-                        char **p = realloc(names, na * sizeof(*p));
-                        if (!p) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        names = p;
-                        alloc = na;
-                }
-                if (!(names[n] = strdup(de->d_name))) {
-                        r = -ENOMEM;
-                        break;
-                }
-                names[++n] = NULL;
-        }
-        closedir(dir);
-        if (r == 0 && !names && !(names = calloc(1, sizeof(*names))))
-                r = -ENOMEM;
-        if (r < 0) {
-                if (names)
-                        names[n] = NULL;
-                kfs_strv_free(names);
-                return r;
-        }
-        qsort(names, n, sizeof(*names), strv_cmp);
-        *ret_names = names;
-        return 0;
+        return kfs_list_dir_fd(fd, ret_names, NULL);
 }
 
 int kfs_ctx_fail(struct kfs_ctx *ctx, int err, const char *fmt, ...)

@@ -455,63 +455,13 @@ static int cli_decode_one(struct cli *c, const char *name, const char *rel,
         return failed ? -1 : 0;
 }
 
-static int cli_cmp(const void *a, const void *b)
-{
-        return strcmp(*(char *const *) a, *(char *const *) b);
-}
-
 /* The names in directory `rel` (inside ROOT), sorted bytewise. */
 static int cli_list_dir(const struct cli *c, const char *rel, bool follow, char ***ret, size_t *ret_n)
 {
-        char **names = NULL;
-        size_t n = 0, alloc = 0;
-        struct dirent *de;
-        DIR *d;
-        int fd, r = 0;
+        int fd = kfs_root_open(&c->root, rel, O_RDONLY | O_DIRECTORY,
+                               follow ? KFS_RESOLVE_FOLLOW : KFS_RESOLVE_NOFOLLOW);
 
-        fd = kfs_root_open(&c->root, rel, O_RDONLY | O_DIRECTORY,
-                           follow ? KFS_RESOLVE_FOLLOW : KFS_RESOLVE_NOFOLLOW);
-        if (fd < 0)
-                return fd;
-        d = fdopendir(fd);
-        if (!d) {
-                r = -errno;
-                close(fd);
-                return r;
-        }
-        while ((errno = 0, de = readdir(d))) {
-                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-                        continue;
-                if (n == alloc) {
-                        size_t na = alloc ? alloc * 2 : 32;
-                        char **p = realloc(names, na * sizeof(*p));
-                        if (!p) {
-                                r = -ENOMEM;
-                                break;
-                        }
-                        names = p;
-                        alloc = na;
-                }
-                if (!(names[n] = strdup(de->d_name))) {
-                        r = -ENOMEM;
-                        break;
-                }
-                n++;
-        }
-        if (!r && errno)
-                r = -errno;
-        closedir(d);
-        if (r < 0) {
-                for (size_t i = 0; i < n; i++)
-                        free(names[i]);
-                free(names);
-                return r;
-        }
-        if (n)
-                qsort(names, n, sizeof(*names), cli_cmp);
-        *ret = names;
-        *ret_n = n;
-        return 0;
+        return fd < 0 ? fd : kfs_list_dir_fd(fd, ret, ret_n);
 }
 
 /*
@@ -574,47 +524,7 @@ next:
 /* `-`: standard input, whole, up to the mount's max_input. */
 static int cli_read_stdin(char **ret_data, size_t *ret_len)
 {
-        size_t len = 0, alloc = 64 << 10;
-        char *data = malloc(alloc);
-
-        if (!data)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t n;
-
-                if (len + 1 == alloc) {
-                        if (len > KFS_MAX_INPUT) {
-                                free(data);
-                                return -EFBIG;
-                        }
-                        char *p = realloc(data, alloc * 2);
-                        if (!p) {
-                                free(data);
-                                return -ENOMEM;
-                        }
-                        data = p;
-                        alloc *= 2;
-                }
-                n = read(STDIN_FILENO, data + len, alloc - 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        int r = -errno;
-                        free(data);
-                        return r;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        if (len > KFS_MAX_INPUT) {
-                free(data);
-                return -EFBIG;
-        }
-        data[len] = '\0';
-        *ret_data = data;
-        *ret_len = len;
-        return 0;
+        return kfs_read_stream(STDIN_FILENO, KFS_MAX_INPUT, ret_data, ret_len);
 }
 
 static void cli_decode_stdin(struct cli *c)

@@ -6,7 +6,9 @@
  * the guarantee does not depend on the kernel: nothing outside ROOT.
  */
 #include "root.h"
+#include "str.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -426,4 +428,107 @@ const char *kfs_path_basename(const char *path)
         const char *slash = strrchr(path, '/');
 
         return slash ? slash + 1 : path;
+}
+
+int kfs_read_stream(int fd, size_t max, char **ret_data, size_t *ret_len)
+{
+        size_t len = 0, alloc = 64u << 10;
+        char *data = malloc(alloc);
+
+        if (!data)
+                return -ENOMEM;
+        for (;;) {
+                ssize_t n;
+
+                if (len + 1 == alloc) {
+                        char *p;
+
+                        if (len > max) {
+                                free(data);
+                                return -EFBIG;
+                        }
+                        p = realloc(data, alloc * 2);
+                        if (!p) {
+                                free(data);
+                                return -ENOMEM;
+                        }
+                        data = p;
+                        alloc *= 2;
+                }
+                n = read(fd, data + len, alloc - 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int r = -errno;
+                        free(data);
+                        return r;
+                }
+                if (n == 0)
+                        break;
+                len += (size_t) n;
+        }
+        if (len > max) {
+                free(data);
+                return -EFBIG;
+        }
+        data[len] = '\0';
+        *ret_data = data;
+        *ret_len = len;
+        return 0;
+}
+
+static int root_name_cmp(const void *a, const void *b)
+{
+        return strcmp(*(char *const *) a, *(char *const *) b);
+}
+
+int kfs_list_dir_fd(int fd, char ***ret_names, size_t *ret_n)
+{
+        DIR *d = fdopendir(fd);
+        char **names = NULL;
+        size_t n = 0, alloc = 0;
+        struct dirent *de;
+        int r = 0;
+
+        if (!d) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        while ((errno = 0, de = readdir(d))) {
+                if (kfs_name_is_dot(de->d_name))
+                        continue;
+                if (n + 2 > alloc) {
+                        size_t na = alloc ? alloc * 2 : 16;
+                        char **p = realloc(names, na * sizeof(*p));
+
+                        if (!p) {
+                                r = -ENOMEM;
+                                break;
+                        }
+                        names = p;
+                        alloc = na;
+                }
+                if (!(names[n] = strdup(de->d_name))) {
+                        r = -ENOMEM;
+                        break;
+                }
+                names[++n] = NULL;
+        }
+        if (!r && errno)
+                r = -errno;
+        closedir(d);
+        if (r == 0 && !names && !(names = calloc(1, sizeof(*names))))
+                r = -ENOMEM;
+        if (r < 0) {
+                for (size_t i = 0; i < n; i++)
+                        free(names[i]);
+                free(names);
+                return r;
+        }
+        qsort(names, n, sizeof(*names), root_name_cmp);
+        *ret_names = names;
+        if (ret_n)
+                *ret_n = n;
+        return 0;
 }

@@ -68,6 +68,16 @@ int kfs_root_readlink(const struct kfs_root *root, const char *relpath, char **r
 int kfs_root_read(const struct kfs_root *root, const char *relpath, enum kfs_resolve how,
                   char **ret_data, size_t *ret_len, struct stat *ret_st);
 
+/* All of a stream (a pipe, standard input) up to `max` bytes (-EFBIG past
+ * it), read with read(2) from its current offset; malloc'd and
+ * NUL-terminated after *ret_len bytes. The caller keeps the fd. */
+int kfs_read_stream(int fd, size_t max, char **ret_data, size_t *ret_len);
+
+/* The names in the directory open at `fd` (taken over and closed), without
+ * "." and "..", sorted bytewise: a malloc'd NULL-terminated array of
+ * malloc'd strings (kfs_strv_free()), and their count in *ret_n (may be NULL). */
+int kfs_list_dir_fd(int fd, char ***ret_names, size_t *ret_n);
+
 /* The same from an fd opened by the caller (which keeps ownership of it). */
 int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct stat *ret_st);
 
