@@ -49,31 +49,19 @@ int kfs_probe_path(const struct kfs_root *root, const char *relpath, enum kfs_re
         ssize_t n;
         int fd;
 
-        /* O_PATH first: stat without opening, so a FIFO or device is never opened */
-        fd = kfs_root_open(root, relpath, O_PATH | (how == KFS_RESOLVE_FOLLOW ? 0 : O_NOFOLLOW), how);
-        if (fd < 0)
-                return fd;
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-                close(fd);
-                return r;
-        }
-        close(fd);
-        if (ret_st)
-                *ret_st = st;
-        if (!S_ISREG(st.st_mode)) {
+        /* a regular file or nothing: a FIFO or device is only stat'ed, never opened */
+        fd = kfs_root_open_regular(root, relpath, how, &st);
+        if (fd == -EINVAL || (fd == -ELOOP && how == KFS_RESOLVE_NOFOLLOW)) {
+                int r = kfs_root_stat(root, relpath, how, &st);
+                if (r < 0)
+                        return r;
+                if (ret_st)
+                        *ret_st = st;
                 *ret_mask = 0;
                 return 0;
         }
-        fd = kfs_root_open(root, relpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, how);
         if (fd < 0)
                 return fd;
-        /* it may have been swapped for something else between the two opens */
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                close(fd);
-                *ret_mask = 0;
-                return 0;
-        }
         head = malloc(KFS_HEAD_MAX + 1);
         if (!head) {
                 close(fd);

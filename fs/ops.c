@@ -219,13 +219,21 @@ static bool real_shown(struct kfs_fs *fs, const struct node *dir, const char *pa
         return true;
 }
 
+/* What the kernel hears when a file of ROOT cannot be reached: a path
+ * through a symlink, a file, a mount not to be entered or our own mount
+ * does not exist in the view. */
+static int real_errno(int r)
+{
+        return r == -ELOOP || r == -ENOTDIR || r == -EXDEV || r == -EDEADLK ? -ENOENT : r;
+}
+
 static int real_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
 {
         struct stat src;
         int r = kfs_root_stat(&fs->root, n->path, KFS_RESOLVE_NOFOLLOW, &src);
 
         if (r < 0)
-                return r == -ELOOP || r == -ENOTDIR ? -ENOENT : r;
+                return real_errno(r);
         if ((src.st_mode & S_IFMT) != n->type)
                 return -ESTALE;         /* replaced by another kind of file: look it up again */
         attr_real(&src, st);
@@ -251,7 +259,7 @@ static int node_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
 /* ---- lookup ---- */
 
 static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, const char *path,
-                       const struct stat *src, struct fuse_entry_param *e)
+                       const struct stat *src, bool mount, struct fuse_entry_param *e)
 {
         enum kfs_vis vis;
         struct node *n;
@@ -263,7 +271,8 @@ static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, co
                 .type = src->st_mode,
                 .vis = vis,
                 .dev = src->st_dev,
-                .boundary = S_ISDIR(src->st_mode) && kfs_fs_mount_boundary(fs, dir->vis, dir->dev, src->st_dev),
+                /* told by mount ID at the walk (a bind mount of the same device too) */
+                .boundary = S_ISDIR(src->st_mode) && mount,
         });
         if (!n)
                 return -ENOMEM;
@@ -355,6 +364,7 @@ static int lookup_report(struct kfs_fs *fs, struct node *dir, const char *name, 
 static int do_lookup(struct kfs_fs *fs, struct node *dir, const char *name, struct fuse_entry_param *e)
 {
         struct stat src;
+        bool mount = false;
         char *path;
         int r;
 
@@ -370,13 +380,13 @@ static int do_lookup(struct kfs_fs *fs, struct node *dir, const char *name, stru
                 return -ENAMETOOLONG;
         if (asprintf(&path, "%s%s%s", dir->path, *dir->path ? "/" : "", name) < 0)
                 return -ENOMEM;
-        r = kfs_root_stat(&fs->root, path, KFS_RESOLVE_NOFOLLOW, &src);
+        r = kfs_root_stat_mount(&fs->root, path, KFS_RESOLVE_NOFOLLOW, &src, &mount);
         if (r == 0)
-                r = lookup_real(fs, dir, name, path, &src, e);  /* a real file wins over a sidecar */
+                r = lookup_real(fs, dir, name, path, &src, mount, e);   /* a real file wins over a sidecar */
         else if (r == -ENOENT)
                 r = lookup_sidecar(fs, dir, name, e);
-        else if (r == -ELOOP || r == -ENOTDIR)
-                r = -ENOENT;
+        else
+                r = real_errno(r);
         free(path);
         return r;
 }
@@ -561,8 +571,10 @@ static int dirlist_real(struct kfs_fs *fs, struct node *dir, struct dirlist *l)
         if (dir->boundary)
                 return 0;
         fd = kfs_root_open(&fs->root, dir->path, O_RDONLY | O_DIRECTORY, KFS_RESOLVE_NOFOLLOW);
+        if (fd == -EXDEV)
+                return 0;       /* a filesystem mounted here since the lookup: not entered */
         if (fd < 0)
-                return fd;
+                return real_errno(fd);
         d = fdopendir(fd);
         if (!d) {
                 r = -errno;
@@ -748,15 +760,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         kfs_buf_init(&h->report, KFS_MAX_OUTPUT);
         switch (n->kind) {
         case NODE_REAL: {
-                struct stat st;
-
-                h->fd = kfs_root_open(&fs->root, n->path, O_RDONLY | O_NONBLOCK | O_NOCTTY, KFS_RESOLVE_NOFOLLOW);
+                /* never opens anything but a regular file (checked before the open) */
+                h->fd = kfs_root_open_regular(&fs->root, n->path, KFS_RESOLVE_NOFOLLOW, NULL);
                 if (h->fd < 0)
-                        r = h->fd == -ELOOP ? -ENOENT : h->fd;
-                else if (fstat(h->fd, &st) < 0)
-                        r = -errno;
-                else if (!S_ISREG(st.st_mode))
-                        r = -EINVAL;    /* never read anything but a regular file */
+                        r = real_errno(h->fd);
                 fi->keep_cache = 1;     /* the watcher invalidates on change */
                 break;
         }
