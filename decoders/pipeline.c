@@ -132,8 +132,57 @@ void kfs_result_free(struct kfs_result *r)
                 free(r->views[i].data);
         free(r->views);
         result_free_deps(r->deps, r->n_deps);
+        result_free_deps(r->dirs, r->n_dirs);
         free(r->error);
         free(r);
+}
+
+/* Limit on the directories recorded for one decode (deps x depth). */
+#define DECODE_MAX_DIRS 1024
+
+/* res->dirs: the directories above every dependency that exists, each once
+ * (stat'ed with symlinks followed: a path through a link is also recorded
+ * as the file it resolved to, whose directories are then the real ones). */
+static int decode_dirs(const struct kfs_root *root, struct kfs_result *res)
+{
+        for (size_t i = 0; i < res->n_deps; i++) {
+                const char *p = res->deps[i].path;
+                size_t len = strlen(p);
+
+                if (!res->deps[i].exists)
+                        continue;
+                /* "", then every prefix ending before a '/' */
+                for (size_t end = 0; end <= len; end++) {
+                        struct kfs_dep *d;
+                        struct stat st;
+                        bool seen = false;
+                        char *dir;
+
+                        if (end && (end == len || p[end] != '/'))
+                                continue;
+                        if (end == len)
+                                break;
+                        dir = strndup(p, end);
+                        if (!dir)
+                                return -ENOMEM;
+                        for (size_t j = 0; j < res->n_dirs && !seen; j++)
+                                seen = strcmp(res->dirs[j].path, dir) == 0;
+                        if (seen || res->n_dirs >= DECODE_MAX_DIRS ||
+                            kfs_root_stat(root, dir, KFS_RESOLVE_FOLLOW, &st) < 0) {
+                                free(dir);
+                                continue;
+                        }
+                        d = realloc(res->dirs, (res->n_dirs + 1) * sizeof(*d));
+                        if (!d) {
+                                free(dir);
+                                return -ENOMEM;
+                        }
+                        res->dirs = d;
+                        res->dirs[res->n_dirs++] = (struct kfs_dep) { .path = dir, .exists = true, .st = st };
+                        res->bytes += sizeof(*d) + end + 1;
+                }
+        }
+        return 0;
 }
 
 /* Parses and renders; `file_err` (a -errno) says the source could not be read. */
@@ -232,6 +281,10 @@ static int decode_run(const struct kfs_root *root, const char *relpath, const st
         for (size_t i = 0; i < res->n_deps; i++)
                 res->bytes += sizeof(*res->deps) + strlen(res->deps[i].path) + 1;
         free(ctx.dir);
+        if (decode_dirs(root, res) < 0) {
+                kfs_result_free(res);
+                return -ENOMEM;
+        }
         *ret = res;
         return 0;
 fail:
@@ -285,6 +338,15 @@ bool kfs_result_fresh(const struct kfs_root *root, const struct kfs_result *r, t
                 bool exists = kfs_root_stat(root, d->path, KFS_RESOLVE_FOLLOW, &st) == 0;
 
                 if (exists != d->exists || (exists && !kfs_stat_same(&st, &d->st)))
+                        return false;
+        }
+        /* a directory's entries come and go: only who may search it counts */
+        for (size_t i = 0; i < r->n_dirs; i++) {
+                const struct stat *o = &r->dirs[i].st;
+                struct stat st;
+
+                if (kfs_root_stat(root, r->dirs[i].path, KFS_RESOLVE_FOLLOW, &st) < 0 ||
+                    st.st_mode != o->st_mode || st.st_uid != o->st_uid || st.st_gid != o->st_gid)
                         return false;
         }
         return true;

@@ -25,5 +25,6 @@ void kfs_log(enum kfs_log_level level, const char *fmt, ...) __attribute__((form
 /* Logs a decode error and remembers it for .kubefs/errors. */
 void kfs_log_decode_error(const char *relpath, const char *decoder, const char *msg);
 
-/* The remembered decode errors, oldest first, one per line. */
-int kfs_log_render_errors(struct kfs_buf *out);
+/* The remembered decode errors, oldest first, one per line; only those
+ * about a file (ROOT-relative) for which keep(relpath, arg) says yes. */
+int kfs_log_render_errors(struct kfs_buf *out, bool (*keep)(const char *relpath, void *arg), void *arg);

@@ -39,27 +39,47 @@ static void attr_real(const struct stat *src, struct stat *out)
 }
 
 /*
+ * Whether every reader of class `cls` (6: the owner, 3: the group, 0: others,
+ * as shifts of the mode) of a file owned by src's owner and group surely
+ * gets `want` (4 read, 1 search) on `d`. Conservative where the kernel's
+ * choice of class depends on group memberships we cannot see.
+ */
+static bool class_gets(const struct stat *src, const struct stat *d, int cls, unsigned want)
+{
+        bool u = ((d->st_mode >> 6) & want) == want, g = ((d->st_mode >> 3) & want) == want,
+             o = (d->st_mode & want) == want;
+
+        switch (cls) {
+        case 6:
+                return d->st_uid == src->st_uid ? u : g && o;
+        case 3:
+                return d->st_gid == src->st_gid ? g : g && o;
+        default:
+                return d->st_gid == src->st_gid ? o : g && o;
+        }
+}
+
+/*
  * A sidecar is no more readable than the most restricted file it was made
- * from (SPEC section 3). It has its source's owner and group; a permission
- * class keeps its read bit only if every other file grants that class read
- * access too: by the same owner or group, or to everyone.
+ * from (SPEC section 3), the search permission of every directory on the
+ * way to each included. It has its source's owner and group; a class keeps
+ * its read bit only if that class surely reads every other file and
+ * searches every directory above them.
  */
 static mode_t sidecar_perm(const struct kfs_result *res)
 {
         const struct stat *src = &res->deps[0].st;
         mode_t m = src->st_mode & 0444;
 
-        for (size_t i = 1; i < res->n_deps; i++) {
-                const struct stat *d = &res->deps[i].st;
+        for (int cls = 0; cls <= 6; cls += 3) {
+                bool ok = true;
 
-                if (!res->deps[i].exists)
-                        continue;
-                if (!((d->st_uid == src->st_uid && (d->st_mode & S_IRUSR)) || (d->st_mode & S_IROTH)))
-                        m &= ~(mode_t) S_IRUSR;
-                if (!((d->st_gid == src->st_gid && (d->st_mode & S_IRGRP)) || (d->st_mode & S_IROTH)))
-                        m &= ~(mode_t) S_IRGRP;
-                if (!(d->st_mode & S_IROTH))
-                        m &= ~(mode_t) S_IROTH;
+                for (size_t i = 1; i < res->n_deps && ok; i++)
+                        ok = !res->deps[i].exists || class_gets(src, &res->deps[i].st, cls, 4);
+                for (size_t i = 0; i < res->n_dirs && ok; i++)
+                        ok = class_gets(src, &res->dirs[i].st, cls, 1);
+                if (!ok)
+                        m &= ~(mode_t) (S_IROTH << cls);
         }
         return m;
 }

@@ -53,15 +53,15 @@ static const struct check checks[] = {
 };
 
 /* The name of `id` in ROOT's etc/passwd or etc/group (field 0 and 2), or the number. */
-static void audit_name(const struct kfs_root *root, const char *db, unsigned id, char *out, size_t size)
+static void audit_name(const struct kfs_report_env *env, const char *db, unsigned id, char *out, size_t size)
 {
         char *data = NULL, *save = NULL;
         size_t len;
 
         /* id 0 is root whatever the files say (a copied node may lack them) */
         snprintf(out, size, id == 0 ? "root" : "%u", id);
-        if (kfs_root_read(root, db, KFS_RESOLVE_FOLLOW, &data, &len, NULL) < 0)
-                return;
+        if (kfs_report_read(env, db, &data, &len) < 0)
+                return;         /* the reader's: a name it could not look up stays a number */
         for (char *line = strtok_r(data, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
                 char *f[3] = { 0 }, *p = line;
 
@@ -79,7 +79,7 @@ static void audit_name(const struct kfs_root *root, const char *db, unsigned id,
         free(data);
 }
 
-static void audit_one(const struct kfs_root *root, const struct check *c, const char *rel,
+static void audit_one(const struct kfs_report_env *env, const struct check *c, const char *rel,
                       const struct stat *st, struct kfs_buf *out)
 {
         mode_t mode = st->st_mode & 07777;
@@ -91,8 +91,8 @@ static void audit_one(const struct kfs_root *root, const struct check *c, const 
         if (c->owner_id) {
                 char user[64], group[64], have[130];
 
-                audit_name(root, "etc/passwd", st->st_uid, user, sizeof(user));
-                audit_name(root, "etc/group", st->st_gid, group, sizeof(group));
+                audit_name(env, "etc/passwd", st->st_uid, user, sizeof(user));
+                audit_name(env, "etc/group", st->st_gid, group, sizeof(group));
                 snprintf(have, sizeof(have), "%s:%s", user, group);
                 kfs_buf_addf(out, "%s %s /%s owner %s (%s)\n", strcmp(have, c->owner) ? "FAIL" : "PASS",
                              c->owner_id, rel, have, c->owner);
@@ -105,8 +105,9 @@ static int name_cmp(const void *a, const void *b)
 }
 
 /* Every regular file of directory `dir` (ROOT-relative, with its '/'). */
-static void audit_dir(const struct kfs_root *root, const struct check *c, struct kfs_buf *out)
+static void audit_dir(const struct kfs_report_env *env, const struct check *c, struct kfs_buf *out)
 {
+        const struct kfs_root *root = env->root;
         char *dir = strndup(c->path, strlen(c->path) - 1), *names[AUDIT_MAX_DIR_FILES];
         size_t n = 0;
         struct dirent *de;
@@ -139,7 +140,7 @@ static void audit_dir(const struct kfs_root *root, const struct check *c, struct
 
                 snprintf(rel, sizeof(rel), "%s/%s", dir, names[i]);
                 if (kfs_root_stat(root, rel, KFS_RESOLVE_NOFOLLOW, &st) == 0 && S_ISREG(st.st_mode))
-                        audit_one(root, c, rel, &st, out);
+                        audit_one(env, c, rel, &st, out);
                 free(names[i]);
         }
         free(dir);
@@ -164,11 +165,12 @@ int kfs_report_audit(const struct kfs_report_env *env, struct kfs_buf *out)
                 struct stat st;
 
                 if (c->path[strlen(c->path) - 1] == '/') {
-                        if (kfs_report_may_search(env, c->path))
-                                audit_dir(root, c, out);
+                        /* its names are the reader's to see only if it may list it */
+                        if (kfs_report_may_list(env, c->path))
+                                audit_dir(env, c, out);
                 } else if (audit_visible(env, c->path) &&
                            kfs_root_stat(root, c->path, KFS_RESOLVE_NOFOLLOW, &st) == 0)
-                        audit_one(root, c, c->path, &st, out);
+                        audit_one(env, c, c->path, &st, out);
         }
         return out->err;
 }

@@ -203,6 +203,17 @@ bool kfs_report_may_search(const struct kfs_report_env *env, const char *dir)
         return report_may(env, dir, 1);
 }
 
+bool kfs_report_may_list(const struct kfs_report_env *env, const char *dir)
+{
+        struct stat st;
+
+        if (!report_may(env, dir, 1))
+                return false;
+        if (!env->reader || env->reader->all || env->reader->uid == 0)
+                return true;
+        return kfs_root_stat(env->root, dir, KFS_RESOLVE_FOLLOW, &st) == 0 && reader_allows(env->reader, &st, 5);
+}
+
 bool kfs_report_may_read_result(const struct kfs_report_env *env, const struct kfs_result *res)
 {
         for (size_t i = 0; i < res->n_deps; i++)
