@@ -461,7 +461,12 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 
         if (n->kind != NODE_REAL)
                 return (void) fuse_reply_err(req, EINVAL);
-        r = kfs_root_readlink(&fs->root, n->path, &target);
+        /* contained by default: the kernel follows it inside the mount to
+         * what it reaches inside ROOT, never to the host's file */
+        if (fs->opts->symlinks_stored)
+                r = kfs_root_readlink(&fs->root, n->path, &target);
+        else
+                r = kfs_root_link_target(&fs->root, n->path, &target);
         if (r < 0)
                 return (void) fuse_reply_err(req, -r);
         fuse_reply_readlink(req, target);

@@ -547,6 +547,112 @@ int kfs_root_readlink(const struct kfs_root *root, const char *relpath, char **r
         return 0;
 }
 
+/* Whether the kernel following `target` from the directory `start` (both
+ * ROOT-relative, `start` a real directory) does exactly what resolving it
+ * inside ROOT does: it never climbs above ROOT, and never climbs out of
+ * a component it reached through a symlink (".." after a link is taken
+ * from the link's target: only inside ROOT would it be clamped). */
+static bool link_target_simple(const struct kfs_root *root, const char *start, const char *target)
+{
+        char path[PATH_MAX];
+        size_t len = strlen(start), base = len;
+        const char *p = target;
+
+        if (len >= sizeof(path))
+                return false;
+        memcpy(path, start, len + 1);
+        while (*p) {
+                const char *c = p + strspn(p, "/");
+                size_t n = strcspn(c, "/");
+
+                p = c + n;
+                if (!n || (n == 1 && c[0] == '.'))
+                        continue;
+                if (n == 2 && c[0] == '.' && c[1] == '.') {
+                        struct stat st;
+                        char *slash;
+
+                        if (!len)
+                                return false;           /* above ROOT: clamped there, not in the view */
+                        /* a component the target reached: not a symlink (nor under one) */
+                        if (len > base) {
+                                int r = kfs_root_stat(root, path, KFS_RESOLVE_NOFOLLOW, &st);
+                                if ((r < 0 && r != -ENOENT) || (r == 0 && S_ISLNK(st.st_mode)))
+                                        return false;
+                        }
+                        slash = strrchr(path, '/');
+                        len = slash ? (size_t) (slash - path) : 0;
+                        path[len] = '\0';
+                        if (len < base)
+                                base = len;
+                        continue;
+                }
+                if (len + 1 + n >= sizeof(path))
+                        return false;
+                if (len)
+                        path[len++] = '/';
+                memcpy(path + len, c, n);
+                len += n;
+                path[len] = '\0';
+        }
+        return true;
+}
+
+int kfs_root_link_target(const struct kfs_root *root, const char *relpath, char **ret_target)
+{
+        char *stored = NULL, *dir = NULL, *to = NULL, *out = NULL;
+        const char *rel = root_rel(relpath);
+        size_t depth = 0;
+        int r;
+
+        r = kfs_root_readlink(root, rel, &stored);
+        if (r < 0)
+                return r;
+        dir = kfs_path_dirname(rel);
+        if (!dir) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (const char *p = dir; *dir && p; p = strchr(p + 1, '/'))
+                depth++;
+        bool abs = stored[0] == '/';
+        if (link_target_simple(root, abs ? "" : dir, stored)) {
+                if (!abs) {
+                        *ret_target = stored;
+                        stored = NULL;
+                        goto out;
+                }
+                to = strdup(stored + strspn(stored, "/"));
+        } else if (kfs_root_resolve(root, rel, &to) < 0) {
+                to = kfs_path_join(dir, stored);        /* dangling or looping: clamped lexically */
+        }
+        if (!to) {
+                r = -ENOMEM;
+                goto out;
+        }
+        out = malloc(depth * 3 + strlen(to) + 2);
+        if (!out) {
+                r = -ENOMEM;
+                goto out;
+        }
+        out[0] = '\0';
+        for (size_t i = 0; i < depth; i++)
+                strcat(out, "../");
+        strcat(out, to);
+        if (!*out)
+                strcpy(out, ".");
+        else if (!*to)
+                out[strlen(out) - 1] = '\0';   /* "../..": ROOT itself */
+        *ret_target = out;
+        out = NULL;
+out:
+        free(stored);
+        free(dir);
+        free(to);
+        free(out);
+        return r;
+}
+
 int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct stat *ret_st)
 {
         struct stat st;

@@ -104,6 +104,19 @@ int kfs_root_resolve(const struct kfs_root *root, const char *relpath, char **re
 int kfs_root_readlink(const struct kfs_root *root, const char *relpath, char **ret_target);
 
 /*
+ * The target a view of ROOT shows for the symlink `relpath` so that the
+ * kernel, following it inside the view, reaches what following it inside
+ * ROOT reaches, never above the view's top (malloc'd): a relative target
+ * that only descends, or climbs through real directories without leaving
+ * ROOT, as stored; an absolute one as sshfs's transform_symlinks writes it
+ * ("../" per directory level of the link, then the stored path without its
+ * leading '/'); any other (climbing out of ROOT, or through a symlink) as
+ * "../" per level and the path it resolves to inside ROOT (lexically
+ * clamped at ROOT when dangling or looping).
+ */
+int kfs_root_link_target(const struct kfs_root *root, const char *relpath, char **ret_target);
+
+/*
  * Reads the regular file at `relpath` (kfs_root_open_regular(): never opens
  * a FIFO, device or socket: -EINVAL), at most root->max_input bytes
  * (-EFBIG beyond).

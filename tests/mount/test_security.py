@@ -18,7 +18,7 @@ from conftest import KUBEFS, as_nobody, make_cert, unmount, write
 def mounted(mnt):
     """Whether a filesystem is mounted at `mnt`, asking no filesystem (a hung
     FUSE mount would hang os.path.ismount)."""
-    real = os.path.realpath(mnt)
+    real = os.path.abspath(mnt)
     with open("/proc/self/mountinfo") as f:
         return any(line.split()[4] == real for line in f)
 
@@ -26,7 +26,7 @@ def mounted(mnt):
 def fuse_abort(mnt):
     """Aborts the FUSE connection of the mount at `mnt` (a hung daemon's), then
     detaches it: without this a test of a hang would leave one behind."""
-    real = os.path.realpath(mnt)
+    real = os.path.abspath(mnt)
     conns = "/sys/fs/fuse/connections"
     if os.path.isdir(conns) and not os.listdir(conns):
         subprocess.run(["mount", "-t", "fusectl", "fusectl", conns], capture_output=True)
@@ -124,16 +124,24 @@ def test_root_inside_mountpoint_is_refused(tmp_path):
     mnt = tmp_path / "mnt"
     (mnt / "node/etc/kubernetes").mkdir(parents=True)
     for root in (mnt / "node", mnt):
-        try:
-            r = subprocess.run([KUBEFS, str(root), str(mnt)], capture_output=True, timeout=10)
+        # stderr to a file: a daemon left behind would hold a pipe open forever
+        with tempfile.TemporaryFile() as err:
+            p = subprocess.Popen([KUBEFS, str(root), str(mnt)], stdout=subprocess.DEVNULL, stderr=err)
+            try:
+                p.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                pass
             was_mounted = mounted(mnt)
-        finally:
-            if mounted(mnt):
+            if was_mounted:
                 fuse_abort(str(mnt))
-        assert r.returncode != 0
+            if p.poll() is None:
+                p.kill()
+                p.wait(timeout=10)
+            err.seek(0)
+            msg = err.read().decode()
+        assert p.returncode != 0
         assert not was_mounted
-        err = r.stderr.decode()
-        assert err.count("\n") == 1 and err.startswith("kubefs: "), err
+        assert msg.count("\n") == 1 and msg.startswith("kubefs: "), msg
 
 
 # ---- 2. special files are never opened ----
@@ -260,3 +268,114 @@ def test_mount_made_after_lookup_is_not_entered(mount, tree):
         assert "TMPFS-LATER" not in open(m.path(".kubefs/certs")).read()
     finally:
         subprocess.run(["umount", "-l", later], check=True)
+
+
+# ---- 5. sidecars and reports show only what their reader could read ----
+
+def private_tree(tree):
+    """World-readable files that point into 0700 directories."""
+    k = os.path.join(tree, "etc/kubernetes")
+    make_cert(os.path.join(k, "pki/ca.crt"), cn="public-ca")
+    make_cert(os.path.join(k, "private/hidden.crt"), cn="HIDDEN-CN")
+    os.chmod(os.path.join(k, "private/hidden.crt"), 0o644)
+    os.chmod(os.path.join(k, "private"), 0o700)
+    os.symlink("/etc/kubernetes/private/hidden.crt", os.path.join(k, "link.crt"))
+    write(os.path.join(k, "public.conf"),
+          "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
+          "    certificate-authority: private/hidden.crt\n    server: https://x\n"
+          "users:\n- name: u\n  user:\n    client-certificate: /etc/kubernetes/private/hidden.crt\n")
+    write(os.path.join(tree, "etc/default/kubelet"), "KUBELET_EXTRA_ARGS=--node-ip=HIDDEN-ENV\n")
+    os.chmod(os.path.join(tree, "etc/default"), 0o700)
+    write(os.path.join(tree, "etc/systemd/system/kubelet.service"),
+          "[Service]\nEnvironmentFile=-/etc/default/kubelet\nExecStart=/usr/bin/kubelet $KUBELET_EXTRA_ARGS\n")
+    write(os.path.join(k, "private/broken.crt"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    write(os.path.join(k, "manifests/kube-apiserver.yaml"), "kind: Pod\n", mode=0o600)
+    os.chmod(os.path.join(k, "manifests"), 0o700)
+    write(os.path.join(tree, "etc/cni/net.d/10-secret-name.conflist"), "{}\n", mode=0o600)
+    os.chmod(os.path.join(tree, "etc/cni/net.d"), 0o711)      # searchable, not listable
+
+
+def test_sidecars_count_the_directories_on_the_way(mount, tree):
+    """Item 5: a sidecar is no more readable than each file it was built
+    from, the search permission of every directory above it included."""
+    private_tree(tree)
+    m = mount(tree, "-o", "allow_other", expect_log=("broken.crt",))
+    for f in ("etc/kubernetes/link.crt.subject", "etc/kubernetes/link.crt.txt",
+              "etc/kubernetes/public.conf.users", "etc/kubernetes/public.conf.clusters",
+              "etc/kubernetes/public.conf.txt",
+              "etc/systemd/system/kubelet.service.flags", "etc/systemd/system/kubelet.service.env"):
+        r = as_nobody("cat", m.path(f))
+        assert r.returncode != 0 and b"Permission denied" in r.stderr, (f, r.stdout)
+        assert b"HIDDEN" not in r.stdout
+        assert os.stat(m.path(f)).st_mode & 0o044 == 0, f
+        assert b"HIDDEN" in open(m.path(f), "rb").read() or f.endswith(".clusters"), f     # root reads it
+    # what depends on nothing private stays readable
+    assert as_nobody("cat", m.path("etc/kubernetes/pki/ca.crt.subject")).stdout == b"CN=public-ca\n"
+    # opening the directory up makes the sidecar readable again, without remounting
+    os.chmod(os.path.join(tree, "etc/kubernetes/private"), 0o755)
+    deadline = time.monotonic() + 10
+    while as_nobody("cat", m.path("etc/kubernetes/link.crt.subject")).stdout != b"CN=HIDDEN-CN\n":
+        assert time.monotonic() < deadline, "sidecar mode did not follow the directory's"
+        time.sleep(0.05)
+
+
+def test_reports_are_made_for_their_reader(mount, tree):
+    """Item 5: certs, errors and audit list only what the reader could read."""
+    private_tree(tree)
+    m = mount(tree, "-o", "allow_other", expect_log=("broken.crt",))
+    open(m.path("etc/kubernetes/private/broken.crt.txt"), "rb").read()       # an error, as root
+    root_errors = open(m.path(".kubefs/errors")).read()
+    assert "private/broken.crt" in root_errors
+    assert "HIDDEN-CN" in open(m.path(".kubefs/certs")).read()
+    root_audit = open(m.path(".kubefs/audit")).read()
+    assert "kube-apiserver.yaml" in root_audit and "10-secret-name" in root_audit
+
+    errors = as_nobody("cat", m.path(".kubefs/errors"))
+    assert errors.returncode == 0 and b"broken.crt" not in errors.stdout
+    certs = as_nobody("cat", m.path(".kubefs/certs"))
+    assert certs.returncode == 0 and b"public-ca" in certs.stdout and b"HIDDEN-CN" not in certs.stdout
+    audit = as_nobody("cat", m.path(".kubefs/audit"))
+    assert audit.returncode == 0
+    assert b"kube-apiserver.yaml" not in audit.stdout and b"10-secret-name" not in audit.stdout
+    # stat of a report walks nothing: size 0, read to its end (direct_io)
+    assert os.stat(m.path(".kubefs/certs")).st_size == 0
+
+
+# ---- 3. symlinks lead to ROOT's files, never out of the mount ----
+
+def test_symlinks_stay_inside_the_mount(mount, tree, tmp_path):
+    """Item 3: following a link in the mount reaches what resolving it inside
+    ROOT reaches (a copy of another node shows that node's files)."""
+    host = tmp_path / "host"
+    write(str(host / "host.crt"), "HOST-FILE\n")
+    pki = os.path.join(tree, "var/lib/kubelet/pki")
+    make_cert(os.path.join(pki, "kubelet-client-2024.pem"), cn="copied-node")
+    os.symlink("/var/lib/kubelet/pki/kubelet-client-2024.pem", os.path.join(pki, "kubelet-client-current.pem"))
+    k = os.path.join(tree, "etc/kubernetes")
+    os.makedirs(k)
+    os.symlink("/etc/shadow", os.path.join(k, "shadow"))
+    os.symlink(str(host / "host.crt"), os.path.join(k, "host.crt"))          # the host's path...
+    write(os.path.join(tree, str(host / "host.crt").lstrip("/")), "ROOT-COPY\n")  # ...and ROOT's file there
+    os.symlink("../../../../../../../../../../etc/shadow", os.path.join(k, "climb"))
+    os.symlink("kubelet", os.path.join(tree, "var/lib/kubelet-link"))
+    m = mount(tree)
+    cur = m.path("var/lib/kubelet/pki/kubelet-client-current.pem")
+    assert os.readlink(cur) == "../../../../var/lib/kubelet/pki/kubelet-client-2024.pem"
+    assert open(cur, "rb").read() == open(os.path.join(pki, "kubelet-client-2024.pem"), "rb").read()
+    for link in ("shadow", "climb"):
+        assert not os.path.exists(m.path(f"etc/kubernetes/{link}")), link
+        with pytest.raises(OSError):
+            open(m.path(f"etc/kubernetes/{link}"), "rb").read()
+    assert os.readlink(m.path("etc/kubernetes/climb")) == "../../etc/shadow"
+    # with all of ROOT shown, ROOT's file at the host's path, never the host's
+    m_all = mount(tree, "--all")
+    assert open(m_all.path("etc/kubernetes/host.crt")).read() == "ROOT-COPY\n"
+    # .kubefs/certs names the link that points at the certificate
+    certs = open(m.path(".kubefs/certs")).read()
+    row = [l for l in certs.splitlines() if "copied-node" in l]
+    assert len(row) == 1 and row[0].endswith(
+        "/var/lib/kubelet/pki/kubelet-client-2024.pem (kubelet-client-current.pem)"), certs
+    # -o symlinks=stored: as stored (and then they do lead out)
+    m_stored = mount(tree, "--all", "-o", "symlinks=stored")
+    assert os.readlink(m_stored.path("etc/kubernetes/host.crt")) == str(host / "host.crt")
+    assert open(m_stored.path("etc/kubernetes/host.crt")).read() == "HOST-FILE\n"
