@@ -112,6 +112,15 @@ static void attr_sidecar(const struct node *n, const struct kfs_entry *e, struct
 
 /* ---- sidecars ---- */
 
+/* What the kernel hears when a file of ROOT cannot be reached: a path
+ * through a symlink, a file, a mount not to be entered or our own mount
+ * does not exist in the view. */
+static int real_errno(int r)
+{
+        return r == -ELOOP || r == -ENOTDIR || r == -EXDEV || r == -EDEADLK ? -ENOENT : r;
+}
+
+
 /* The source of a sidecar: its path without ".VIEW". */
 static char *sidecar_source(const struct node *n)
 {
@@ -162,7 +171,7 @@ static int sidecar_entry(struct kfs_fs *fs, struct node *n, struct kfs_entry **r
         }
         free(src);
         if (r < 0)
-                return r == -ENOTDIR || r == -ELOOP ? -ENOENT : r;
+                return real_errno(r);
         *ret = e;
         return 0;
 }
@@ -237,14 +246,6 @@ static bool real_shown(struct kfs_fs *fs, const struct node *dir, const char *pa
                 return false;
         *ret_vis = vis;
         return true;
-}
-
-/* What the kernel hears when a file of ROOT cannot be reached: a path
- * through a symlink, a file, a mount not to be entered or our own mount
- * does not exist in the view. */
-static int real_errno(int r)
-{
-        return r == -ELOOP || r == -ENOTDIR || r == -EXDEV || r == -EDEADLK ? -ENOENT : r;
 }
 
 static int real_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
