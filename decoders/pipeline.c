@@ -145,7 +145,7 @@ void kfs_result_free(struct kfs_result *r)
  * as the file it resolved to, whose directories are then the real ones). */
 static int decode_dirs(const struct kfs_root *root, struct kfs_result *res)
 {
-        for (size_t i = 0; i < res->n_deps; i++) {
+        for (size_t i = 1; i < res->n_deps; i++) {
                 const char *p = res->deps[i].path;
                 size_t len = strlen(p);
 
@@ -162,6 +162,11 @@ static int decode_dirs(const struct kfs_root *root, struct kfs_result *res)
                                 continue;
                         if (end == len)
                                 break;
+                        /* the directories of the source itself are the sidecar's own,
+                         * searched by the kernel on the way to it in the mount */
+                        if (strncmp(p, res->deps[0].path, end) == 0 &&
+                            (res->deps[0].path[end] == '/' || (!end && res->deps[0].path[0])))
+                                continue;
                         dir = strndup(p, end);
                         if (!dir)
                                 return -ENOMEM;
