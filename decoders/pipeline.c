@@ -49,31 +49,19 @@ int kfs_probe_path(const struct kfs_root *root, const char *relpath, enum kfs_re
         ssize_t n;
         int fd;
 
-        /* O_PATH first: stat without opening, so a FIFO or device is never opened */
-        fd = kfs_root_open(root, relpath, O_PATH | (how == KFS_RESOLVE_FOLLOW ? 0 : O_NOFOLLOW), how);
-        if (fd < 0)
-                return fd;
-        if (fstat(fd, &st) < 0) {
-                int r = -errno;
-                close(fd);
-                return r;
-        }
-        close(fd);
-        if (ret_st)
-                *ret_st = st;
-        if (!S_ISREG(st.st_mode)) {
+        /* a regular file or nothing: a FIFO or device is only stat'ed, never opened */
+        fd = kfs_root_open_regular(root, relpath, how, &st);
+        if (fd == -EINVAL || (fd == -ELOOP && how == KFS_RESOLVE_NOFOLLOW)) {
+                int r = kfs_root_stat(root, relpath, how, &st);
+                if (r < 0)
+                        return r;
+                if (ret_st)
+                        *ret_st = st;
                 *ret_mask = 0;
                 return 0;
         }
-        fd = kfs_root_open(root, relpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, how);
         if (fd < 0)
                 return fd;
-        /* it may have been swapped for something else between the two opens */
-        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-                close(fd);
-                *ret_mask = 0;
-                return 0;
-        }
         head = malloc(KFS_HEAD_MAX + 1);
         if (!head) {
                 close(fd);
@@ -144,8 +132,62 @@ void kfs_result_free(struct kfs_result *r)
                 free(r->views[i].data);
         free(r->views);
         result_free_deps(r->deps, r->n_deps);
+        result_free_deps(r->dirs, r->n_dirs);
         free(r->error);
         free(r);
+}
+
+/* Limit on the directories recorded for one decode (deps x depth). */
+#define DECODE_MAX_DIRS 1024
+
+/* res->dirs: the directories above every dependency that exists, each once
+ * (stat'ed with symlinks followed: a path through a link is also recorded
+ * as the file it resolved to, whose directories are then the real ones). */
+static int decode_dirs(const struct kfs_root *root, struct kfs_result *res)
+{
+        for (size_t i = 1; i < res->n_deps; i++) {
+                const char *p = res->deps[i].path;
+                size_t len = strlen(p);
+
+                if (!res->deps[i].exists)
+                        continue;
+                /* "", then every prefix ending before a '/' */
+                for (size_t end = 0; end <= len; end++) {
+                        struct kfs_dep *d;
+                        struct stat st;
+                        bool seen = false;
+                        char *dir;
+
+                        if (end && (end == len || p[end] != '/'))
+                                continue;
+                        if (end == len)
+                                break;
+                        /* the directories of the source itself are the sidecar's own,
+                         * searched by the kernel on the way to it in the mount */
+                        if (strncmp(p, res->deps[0].path, end) == 0 &&
+                            (res->deps[0].path[end] == '/' || (!end && res->deps[0].path[0])))
+                                continue;
+                        dir = strndup(p, end);
+                        if (!dir)
+                                return -ENOMEM;
+                        for (size_t j = 0; j < res->n_dirs && !seen; j++)
+                                seen = strcmp(res->dirs[j].path, dir) == 0;
+                        if (seen || res->n_dirs >= DECODE_MAX_DIRS ||
+                            kfs_root_stat(root, dir, KFS_RESOLVE_FOLLOW, &st) < 0) {
+                                free(dir);
+                                continue;
+                        }
+                        d = realloc(res->dirs, (res->n_dirs + 1) * sizeof(*d));
+                        if (!d) {
+                                free(dir);
+                                return -ENOMEM;
+                        }
+                        res->dirs = d;
+                        res->dirs[res->n_dirs++] = (struct kfs_dep) { .path = dir, .exists = true, .st = st };
+                        res->bytes += sizeof(*d) + end + 1;
+                }
+        }
+        return 0;
 }
 
 /* Parses and renders; `file_err` (a -errno) says the source could not be read. */
@@ -244,6 +286,10 @@ static int decode_run(const struct kfs_root *root, const char *relpath, const st
         for (size_t i = 0; i < res->n_deps; i++)
                 res->bytes += sizeof(*res->deps) + strlen(res->deps[i].path) + 1;
         free(ctx.dir);
+        if (decode_dirs(root, res) < 0) {
+                kfs_result_free(res);
+                return -ENOMEM;
+        }
         *ret = res;
         return 0;
 fail:
@@ -298,6 +344,15 @@ bool kfs_result_fresh(const struct kfs_root *root, const struct kfs_result *r, t
                                             &st) == 0;
 
                 if (exists != d->exists || (exists && !kfs_stat_same(&st, &d->st)))
+                        return false;
+        }
+        /* a directory's entries come and go: only who may search it counts */
+        for (size_t i = 0; i < r->n_dirs; i++) {
+                const struct stat *o = &r->dirs[i].st;
+                struct stat st;
+
+                if (kfs_root_stat(root, r->dirs[i].path, KFS_RESOLVE_FOLLOW, &st) < 0 ||
+                    st.st_mode != o->st_mode || st.st_uid != o->st_uid || st.st_gid != o->st_gid)
                         return false;
         }
         return true;

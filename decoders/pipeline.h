@@ -29,6 +29,10 @@ struct kfs_result {
         struct kfs_output *views;
         struct kfs_dep *deps;           /* deps[0] is the source itself */
         size_t n_deps;
+        /* Every directory on the way to every dependency that exists, ROOT
+         * ("") included: a sidecar needs their search permission too. */
+        struct kfs_dep *dirs;
+        size_t n_dirs;
         time_t valid_until;             /* the views are right until then */
         char *error;                    /* the first failure's message, or NULL */
         size_t bytes;                   /* memory held, for cache accounting */
@@ -63,8 +67,9 @@ int kfs_decode_data(const struct kfs_root *root, const char *relpath,
 
 void kfs_result_free(struct kfs_result *r);
 
-/* Whether every file the result was made from is unchanged and it is not past
- * valid_until. Costs one stat per dependency. */
+/* Whether every file the result was made from is unchanged, no directory on
+ * the way changed owner or mode, and it is not past valid_until. Costs one
+ * stat per dependency and directory. */
 bool kfs_result_fresh(const struct kfs_root *root, const struct kfs_result *r, time_t now);
 
 /* Whether two stats describe the same unchanged file (dev, ino, size, mtime, ctime, mode, owner). */

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: Apache-2.0 */
 #include "log.h"
 
+#include <errno.h>
 #include <fuse_log.h>
 #include <pthread.h>
 #include <stdarg.h>
@@ -25,6 +26,7 @@ static char fuse_held[FUSE_LINE_MAX];
 static struct {
         pthread_mutex_t lock;
         char *lines[ERRORS_KEPT];
+        char *paths[ERRORS_KEPT];       /* the file each is about: shown only to who may read it */
         size_t next;
 } errors = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
@@ -94,7 +96,7 @@ void kfs_log_init(bool to_syslog, bool debug)
 
 void kfs_log_decode_error(const char *relpath, const char *decoder, const char *msg)
 {
-        char stamp[32], *line = NULL;
+        char stamp[32], *line = NULL, *path;
         time_t now = time(NULL);
         struct tm tm;
 
@@ -102,25 +104,44 @@ void kfs_log_decode_error(const char *relpath, const char *decoder, const char *
         strftime(stamp, sizeof(stamp), "%Y-%m-%dT%H:%M:%SZ", gmtime_r(&now, &tm));
         if (asprintf(&line, "%s /%s (%s): %s", stamp, relpath, decoder, msg) < 0)
                 return;
+        if (!(path = strdup(relpath))) {
+                free(line);
+                return;
+        }
         /* one line each: a message is never allowed to forge another */
         for (char *p = line; *p; p++)
                 if (*p == '\n' || *p == '\r')
                         *p = ' ';
         pthread_mutex_lock(&errors.lock);
         free(errors.lines[errors.next]);
+        free(errors.paths[errors.next]);
         errors.lines[errors.next] = line;
+        errors.paths[errors.next] = path;
         errors.next = (errors.next + 1) % ERRORS_KEPT;
         pthread_mutex_unlock(&errors.lock);
 }
 
-int kfs_log_render_errors(struct kfs_buf *out)
+int kfs_log_render_errors(struct kfs_buf *out, bool (*keep)(const char *relpath, void *arg), void *arg)
 {
+        char *lines[ERRORS_KEPT] = { 0 }, *paths[ERRORS_KEPT] = { 0 };
+
+        /* copied out: keep() reads the node, not to be done under the lock */
         pthread_mutex_lock(&errors.lock);
         for (size_t i = 0; i < ERRORS_KEPT; i++) {
-                const char *l = errors.lines[(errors.next + i) % ERRORS_KEPT];
-                if (l)
-                        kfs_buf_addf(out, "%s\n", l);
+                size_t k = (errors.next + i) % ERRORS_KEPT;
+                if (errors.lines[k] && (!(lines[i] = strdup(errors.lines[k])) ||
+                                        !(paths[i] = strdup(errors.paths[k])))) {
+                        free(lines[i]);
+                        lines[i] = NULL;
+                        out->err = -ENOMEM;
+                }
         }
         pthread_mutex_unlock(&errors.lock);
+        for (size_t i = 0; i < ERRORS_KEPT; i++) {
+                if (lines[i] && (!keep || keep(paths[i], arg)))
+                        kfs_buf_addf(out, "%s\n", lines[i]);
+                free(lines[i]);
+                free(paths[i]);
+        }
         return out->err;
 }

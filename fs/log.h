@@ -32,5 +32,6 @@ const char *kfs_log_fuse_held(void);
 /* Logs a decode error and remembers it for .kubefs/errors. */
 void kfs_log_decode_error(const char *relpath, const char *decoder, const char *msg);
 
-/* The remembered decode errors, oldest first, one per line. */
-int kfs_log_render_errors(struct kfs_buf *out);
+/* The remembered decode errors, oldest first, one per line; only those
+ * about a file (ROOT-relative) for which keep(relpath, arg) says yes. */
+int kfs_log_render_errors(struct kfs_buf *out, bool (*keep)(const char *relpath, void *arg), void *arg);

@@ -50,6 +50,17 @@ static void raise_nofile(void)
         }
 }
 
+/* The mount ID of `fd`, asking the filesystem nothing (0 if unknown). */
+static uint64_t mount_id(int fd)
+{
+        struct statx sx;
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &sx) < 0 ||
+            !(sx.stx_mask & STATX_MNT_ID))
+                return 0;
+        return sx.stx_mnt_id;
+}
+
 static int check_mountpoint(const char *mnt)
 {
         struct statvfs sv;
@@ -166,7 +177,8 @@ int kfs_mount_main(const struct kfs_options *o)
         struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
         char *optstr = NULL;
         struct stat st;
-        int r, rc = KFS_EXIT_FAILURE;
+        int r, mfd, rc = KFS_EXIT_FAILURE;
+        uint64_t mnt_before = 0;
         bool mounted = false;
 
         kfs_log_init(false, o->debug);
@@ -180,6 +192,22 @@ int kfs_mount_main(const struct kfs_options *o)
         fs.root.max_input = o->max_input;
         if (check_mountpoint(o->mountpoint) < 0)
                 goto out;
+        /* ROOT inside MOUNTPOINT: we would serve ourselves (and even the
+         * watcher's first look at ROOT would wait on a mount nobody serves) */
+        mfd = open(o->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        r = mfd < 0 ? -errno : kfs_root_contains_fd(fs.root.path, mfd);
+        if (mfd >= 0) {
+                mnt_before = mount_id(mfd);
+                close(mfd);
+        }
+        if (r != 0) {
+                if (r > 0)
+                        fprintf(stderr, "kubefs: ROOT '%s' is inside MOUNTPOINT '%s': kubefs would read its own "
+                                "mount\n", o->root, o->mountpoint);
+                else
+                        fprintf(stderr, "kubefs: cannot use MOUNTPOINT '%s': %s\n", o->mountpoint, strerror(-r));
+                goto out;
+        }
         r = hide_mountpoint(&fs.root, o->mountpoint);
         if (r < 0) {
                 fprintf(stderr, "kubefs: cannot mount ROOT '%s' on itself ('%s')\n", o->root, o->mountpoint);
@@ -192,6 +220,10 @@ int kfs_mount_main(const struct kfs_options *o)
                 goto out;
         }
         fs.rootnode.dev = st.st_dev;
+        if (!o->cross_mounts) {
+                fs.root.may_cross = kfs_locations_may_cross;
+                fs.root.cross_data = &fs.locs;
+        }
         fs.rootnode.vis = kfs_locations_classify(&fs.locs, "");
 
         optstr = fuse_optstring(o, fs.root.path);
@@ -215,6 +247,18 @@ int kfs_mount_main(const struct kfs_options *o)
                 goto out;
         }
         mounted = true;
+        /* from now on, nothing resolved inside ROOT enters our own mount,
+         * whatever path leads there (a symlink, a bind mount) */
+        mfd = open(o->mountpoint, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        r = mfd < 0 ? -errno : kfs_root_set_self(&fs.root, mfd);
+        if (mfd >= 0)
+                close(mfd);
+        if (r == 0 && (fs.root.self_mnt == mnt_before || fs.root.self_mnt == fs.root.mnt))
+                r = -EBUSY;     /* not our mount: something raced us */
+        if (r < 0) {
+                fprintf(stderr, "kubefs: cannot identify the mount at '%s': %s\n", o->mountpoint, strerror(-r));
+                goto out;
+        }
         if (fuse_daemonize(o->foreground) < 0)
                 goto out;
         if (!o->foreground)

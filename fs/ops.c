@@ -39,27 +39,47 @@ static void attr_real(const struct stat *src, struct stat *out)
 }
 
 /*
+ * Whether every reader of class `cls` (6: the owner, 3: the group, 0: others,
+ * as shifts of the mode) of a file owned by src's owner and group surely
+ * gets `want` (4 read, 1 search) on `d`. Conservative where the kernel's
+ * choice of class depends on group memberships we cannot see.
+ */
+static bool class_gets(const struct stat *src, const struct stat *d, int cls, unsigned want)
+{
+        bool u = ((d->st_mode >> 6) & want) == want, g = ((d->st_mode >> 3) & want) == want,
+             o = (d->st_mode & want) == want;
+
+        switch (cls) {
+        case 6:
+                return d->st_uid == src->st_uid ? u : g && o;
+        case 3:
+                return d->st_gid == src->st_gid ? g : g && o;
+        default:
+                return d->st_gid == src->st_gid ? o : g && o;
+        }
+}
+
+/*
  * A sidecar is no more readable than the most restricted file it was made
- * from (docs/spec.md §3). It has its source's owner and group; a permission
- * class keeps its read bit only if every other file grants that class read
- * access too: by the same owner or group, or to everyone.
+ * from (docs/spec.md §3), the search permission of every directory on the
+ * way to each included. It has its source's owner and group; a class keeps
+ * its read bit only if that class surely reads every other file and
+ * searches every directory above them.
  */
 static mode_t sidecar_perm(const struct kfs_result *res)
 {
         const struct stat *src = &res->deps[0].st;
         mode_t m = src->st_mode & 0444;
 
-        for (size_t i = 1; i < res->n_deps; i++) {
-                const struct stat *d = &res->deps[i].st;
+        for (int cls = 0; cls <= 6; cls += 3) {
+                bool ok = true;
 
-                if (!res->deps[i].exists)
-                        continue;
-                if (!((d->st_uid == src->st_uid && (d->st_mode & S_IRUSR)) || (d->st_mode & S_IROTH)))
-                        m &= ~(mode_t) S_IRUSR;
-                if (!((d->st_gid == src->st_gid && (d->st_mode & S_IRGRP)) || (d->st_mode & S_IROTH)))
-                        m &= ~(mode_t) S_IRGRP;
-                if (!(d->st_mode & S_IROTH))
-                        m &= ~(mode_t) S_IROTH;
+                for (size_t i = 1; i < res->n_deps && ok; i++)
+                        ok = !res->deps[i].exists || class_gets(src, &res->deps[i].st, cls, 4);
+                for (size_t i = 0; i < res->n_dirs && ok; i++)
+                        ok = class_gets(src, &res->dirs[i].st, cls, 1);
+                if (!ok)
+                        m &= ~(mode_t) (S_IROTH << cls);
         }
         return m;
 }
@@ -91,6 +111,15 @@ static void attr_sidecar(const struct node *n, const struct kfs_entry *e, struct
 }
 
 /* ---- sidecars ---- */
+
+/* What the kernel hears when a file of ROOT cannot be reached: a path
+ * through a symlink, a file, a mount not to be entered or our own mount
+ * does not exist in the view. */
+static int real_errno(int r)
+{
+        return r == -ELOOP || r == -ENOTDIR || r == -EXDEV || r == -EDEADLK ? -ENOENT : r;
+}
+
 
 /* The source of a sidecar: its path without ".VIEW". */
 static char *sidecar_source(const struct node *n)
@@ -142,7 +171,7 @@ static int sidecar_entry(struct kfs_fs *fs, struct node *n, struct kfs_entry **r
         }
         free(src);
         if (r < 0)
-                return r == -ENOTDIR || r == -ELOOP ? -ENOENT : r;
+                return real_errno(r);
         *ret = e;
         return 0;
 }
@@ -225,7 +254,7 @@ static int real_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
         int r = kfs_root_stat(&fs->root, n->path, KFS_RESOLVE_NOFOLLOW, &src);
 
         if (r < 0)
-                return r == -ELOOP || r == -ENOTDIR ? -ENOENT : r;
+                return real_errno(r);
         if ((src.st_mode & S_IFMT) != n->type)
                 return -ESTALE;         /* replaced by another kind of file: look it up again */
         attr_real(&src, st);
@@ -251,7 +280,7 @@ static int node_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
 /* ---- lookup ---- */
 
 static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, const char *path,
-                       const struct stat *src, struct fuse_entry_param *e)
+                       const struct stat *src, bool mount, struct fuse_entry_param *e)
 {
         enum kfs_vis vis;
         struct node *n;
@@ -263,7 +292,8 @@ static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, co
                 .type = src->st_mode,
                 .vis = vis,
                 .dev = src->st_dev,
-                .boundary = S_ISDIR(src->st_mode) && kfs_fs_mount_boundary(fs, dir->vis, dir->dev, src->st_dev),
+                /* told by mount ID at the walk (a bind mount of the same device too) */
+                .boundary = S_ISDIR(src->st_mode) && mount,
         });
         if (!n)
                 return -ENOMEM;
@@ -355,6 +385,7 @@ static int lookup_report(struct kfs_fs *fs, struct node *dir, const char *name, 
 static int do_lookup(struct kfs_fs *fs, struct node *dir, const char *name, struct fuse_entry_param *e)
 {
         struct stat src;
+        bool mount = false;
         char *path;
         int r;
 
@@ -370,13 +401,13 @@ static int do_lookup(struct kfs_fs *fs, struct node *dir, const char *name, stru
                 return -ENAMETOOLONG;
         if (!(path = kfs_path_child(dir->path, name)))
                 return -ENOMEM;
-        r = kfs_root_stat(&fs->root, path, KFS_RESOLVE_NOFOLLOW, &src);
+        r = kfs_root_stat_mount(&fs->root, path, KFS_RESOLVE_NOFOLLOW, &src, &mount);
         if (r == 0)
-                r = lookup_real(fs, dir, name, path, &src, e);  /* a real file wins over a sidecar */
+                r = lookup_real(fs, dir, name, path, &src, mount, e);   /* a real file wins over a sidecar */
         else if (r == -ENOENT)
                 r = lookup_sidecar(fs, dir, name, e);
-        else if (r == -ELOOP || r == -ENOTDIR)
-                r = -ENOENT;
+        else
+                r = real_errno(r);
         free(path);
         return r;
 }
@@ -431,7 +462,12 @@ static void op_readlink(fuse_req_t req, fuse_ino_t ino)
 
         if (n->kind != NODE_REAL)
                 return (void) fuse_reply_err(req, EINVAL);
-        r = kfs_root_readlink(&fs->root, n->path, &target);
+        /* contained by default: the kernel follows it inside the mount to
+         * what it reaches inside ROOT, never to the host's file */
+        if (fs->opts->symlinks_stored)
+                r = kfs_root_readlink(&fs->root, n->path, &target);
+        else
+                r = kfs_root_link_target(&fs->root, n->path, &target);
         if (r < 0)
                 return (void) fuse_reply_err(req, -r);
         fuse_reply_readlink(req, target);
@@ -561,8 +597,10 @@ static int dirlist_real(struct kfs_fs *fs, struct node *dir, struct dirlist *l)
         if (dir->boundary)
                 return 0;
         fd = kfs_root_open(&fs->root, dir->path, O_RDONLY | O_DIRECTORY, KFS_RESOLVE_NOFOLLOW);
+        if (fd == -EXDEV)
+                return 0;       /* a filesystem mounted here since the lookup: not entered */
         if (fd < 0)
-                return fd;
+                return real_errno(fd);
         d = fdopendir(fd);
         if (!d) {
                 r = -errno;
@@ -748,15 +786,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
         kfs_buf_init(&h->report, KFS_MAX_OUTPUT);
         switch (n->kind) {
         case NODE_REAL: {
-                struct stat st;
-
-                h->fd = kfs_root_open(&fs->root, n->path, O_RDONLY | O_NONBLOCK | O_NOCTTY, KFS_RESOLVE_NOFOLLOW);
+                /* never opens anything but a regular file (checked before the open) */
+                h->fd = kfs_root_open_regular(&fs->root, n->path, KFS_RESOLVE_NOFOLLOW, NULL);
                 if (h->fd < 0)
-                        r = h->fd == -ELOOP ? -ENOENT : h->fd;
-                else if (fstat(h->fd, &st) < 0)
-                        r = -errno;
-                else if (!S_ISREG(st.st_mode))
-                        r = -EINVAL;    /* never read anything but a regular file */
+                        r = real_errno(h->fd);
                 fi->keep_cache = 1;     /* the watcher invalidates on change */
                 break;
         }

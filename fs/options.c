@@ -46,6 +46,8 @@ static void options_usage(FILE *f)
 "  cache_size=SIZE     memory for decoded views (default 64M)\n"
 "  cross_mounts        descend into filesystems mounted below a location\n"
 "  noreaddirplus       plain readdir (faster for huge directories)\n"
+"  symlinks=contained  symlink targets rewritten to stay inside the mount (default)\n"
+"  symlinks=stored     symlink targets exactly as stored (absolute ones lead out)\n"
 "\n"
 "A ROOT named 'decode' or 'views' is written ./decode. Unmount: fusermount3 -u MOUNTPOINT\n");
 }
@@ -140,6 +142,10 @@ static int options_one(struct kfs_options *o, const char *opt)
         }
         if (strcmp(opt, "cross_mounts") == 0) {
                 o->cross_mounts = true;
+                return 0;
+        }
+        if (strcmp(opt, "symlinks=stored") == 0 || strcmp(opt, "symlinks=contained") == 0) {
+                o->symlinks_stored = strcmp(opt, "symlinks=stored") == 0;
                 return 0;
         }
         if (strcmp(opt, "noreaddirplus") == 0) {

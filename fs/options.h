@@ -23,6 +23,7 @@ struct kfs_options {
         size_t cache_size;              /* cache_size=SIZE: memory for decoded views */
         bool cross_mounts;              /* cross_mounts: descend into other filesystems */
         bool readdirplus;               /* noreaddirplus turns it off */
+        bool symlinks_stored;           /* symlinks=stored: targets as stored (may lead out of the mount) */
 };
 
 /* Parses argv. Returns -1 to go on and mount, else the exit code to leave

@@ -139,6 +139,8 @@ int kfs_cli_report(int argc, char **argv)
                 rc = KFS_EXIT_FAILURE;
                 goto out;
         }
+        root.may_cross = kfs_locations_may_cross;
+        root.cross_data = &locs;
         for (int i = optind; i < argc; i++) {
                 const struct kfs_report *rep = kfs_report_find(argv[i]);
                 struct kfs_report_env env = {

@@ -57,9 +57,15 @@ static void fs_report_describe(const struct kfs_report_env *env, struct kfs_buf 
         kfs_buf_addf(out, "cache %zu bytes\n", kfs_cache_bytes(fs->cache));
 }
 
+/* An error is about a file: shown to who may read that file in ROOT. */
+static bool fs_report_error_keep(const char *relpath, void *arg)
+{
+        return kfs_report_may_read(arg, relpath);
+}
+
 static int fs_report_errors(const struct kfs_report_env *env, struct kfs_buf *out)
 {
-        return kfs_log_render_errors(out);
+        return kfs_log_render_errors(out, fs_report_error_keep, (void *) env);
 }
 
 /* The request's caller as a reader: FUSE gives its uid and gid, and its

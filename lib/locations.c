@@ -239,3 +239,12 @@ bool kfs_locations_lead(const struct kfs_locations *l, const struct kfs_root *ro
                         return true;
         return false;
 }
+
+bool kfs_locations_may_cross(const void *locs, const char *relpath)
+{
+        char *dir = kfs_path_dirname(relpath);
+        bool ok = dir && kfs_locations_classify(locs, dir) != KFS_VIS_INSIDE;
+
+        free(dir);
+        return ok;
+}

@@ -39,4 +39,12 @@ enum kfs_vis kfs_locations_classify(const struct kfs_locations *l, const char *r
 /* For an ANCESTOR directory: whether any location below it exists in ROOT
  * ("locations that do not exist are simply absent", with the directories
  * leading to them). Costs a few stats and, for globs, a readdir. */
+/*
+ * A struct kfs_root's may_cross for these locations (`locs`): a filesystem
+ * mounted at a directory inside a location (a pod's secret volume, a bind
+ * mount) is not entered; between ROOT and a location (/var on its own disk)
+ * mounts are crossed.
+ */
+bool kfs_locations_may_cross(const void *locs, const char *relpath);
+
 bool kfs_locations_lead(const struct kfs_locations *l, const struct kfs_root *root, const char *relpath);

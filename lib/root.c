@@ -17,10 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #define ROOT_MAX_SYMLINKS 40    /* as the kernel's MAXSYMLINKS */
+
+static int root_mnt_of(int fd, uint64_t *ret_mnt, dev_t *ret_dev, mode_t *ret_type);
 
 static const char *root_rel(const char *relpath)
 {
@@ -60,6 +64,11 @@ int kfs_root_init(struct kfs_root *root, const char *path)
                 .max_input = KFS_MAX_INPUT,
                 .walk = getenv("KUBEFS_NO_OPENAT2") != NULL,
         };
+        int r = root_mnt_of(fd, &root->mnt, NULL, NULL);
+        if (r < 0) {
+                kfs_root_release(root);
+                return r;
+        }
         return 0;
 }
 
@@ -73,20 +82,112 @@ void kfs_root_release(struct kfs_root *root)
         root->path = root->hidden = NULL;
 }
 
-/*
- * Userspace RESOLVE_IN_ROOT: returns the normalized ROOT-relative path that
- * `relpath` names, with every symlink followed inside ROOT (the last one only
- * when `follow_last`), in malloc'd *ret. Each prefix is checked with
- * fstatat(AT_SYMLINK_NOFOLLOW) relative to ROOT's fd, so `..` and absolute
- * targets can only ever name paths below ROOT.
- */
-static int root_walk(const struct kfs_root *root, const char *relpath, bool follow,
-                     bool follow_last, char **ret)
+/* The mount ID and device of `fd`, asking the filesystem nothing
+ * (AT_STATX_DONT_SYNC: a FUSE mount, ours included, answers from the
+ * kernel's cache), and its file type. */
+static int root_mnt_of(int fd, uint64_t *ret_mnt, dev_t *ret_dev, mode_t *ret_type)
 {
+        struct statx sx;
+
+        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW | AT_STATX_DONT_SYNC,
+                  STATX_TYPE | STATX_MNT_ID, &sx) < 0)
+                return -errno;
+        if (!(sx.stx_mask & STATX_MNT_ID))
+                return -ENOSYS;         /* Linux < 5.8 */
+        *ret_mnt = sx.stx_mnt_id;
+        if (ret_dev)
+                *ret_dev = makedev(sx.stx_dev_major, sx.stx_dev_minor);
+        if (ret_type)
+                *ret_type = sx.stx_mode & S_IFMT;
+        return 0;
+}
+
+static bool root_is_self(const struct kfs_root *root, uint64_t mnt, dev_t dev)
+{
+        return root->self_mnt && (mnt == root->self_mnt || dev == root->self_dev);
+}
+
+int kfs_root_set_self(struct kfs_root *root, int mnt_fd)
+{
+        uint64_t mnt;
+        dev_t dev;
+        int r = root_mnt_of(mnt_fd, &mnt, &dev, NULL);
+
+        if (r < 0)
+                return r;
+        root->self_mnt = mnt;
+        root->self_dev = dev;
+        return 0;
+}
+
+int kfs_root_contains_fd(const char *root_path, int fd)
+{
+        struct stat want, st;
+        int cur, r = 0;
+
+        if (fstat(fd, &want) < 0)
+                return -errno;
+        cur = open(root_path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (cur < 0)
+                return -errno;
+        /* from ROOT up to /: is one of them the directory? */
+        for (unsigned hops = 0; hops < 4096; hops++) {
+                int up;
+
+                if (fstat(cur, &st) < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (st.st_dev == want.st_dev && st.st_ino == want.st_ino) {
+                        r = 1;
+                        break;
+                }
+                up = openat(cur, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (up < 0) {
+                        r = -errno;
+                        break;
+                }
+                struct stat ust;
+                if (fstat(up, &ust) == 0 && ust.st_dev == st.st_dev && ust.st_ino == st.st_ino) {
+                        close(up);      /* "/": its own parent */
+                        break;
+                }
+                close(cur);
+                cur = up;
+        }
+        close(cur);
+        return r;
+}
+
+/*
+ * Userspace RESOLVE_IN_ROOT, one component at a time, each opened O_PATH|
+ * O_NOFOLLOW relative to the descriptor of the one before (a stack of them,
+ * so ".." pops instead of asking the kernel and can never climb out of ROOT
+ * even while directories move). Each component's mount ID is checked before
+ * anything else is asked of it: our own mount is never entered, and a
+ * crossing into another mount is allowed only where root->may_cross() says.
+ *
+ * On success *ret_fd is an O_PATH descriptor of what `relpath` names (the
+ * last symlink followed only when `follow_last`), *ret_path its normalized
+ * ROOT-relative path ("." for ROOT) if asked for, and *ret_mount whether the
+ * last component is a mount point whose filesystem may not be entered.
+ */
+#define ROOT_MAX_DEPTH 256      /* components deep: descriptors held by one walk */
+
+static int root_walk(const struct kfs_root *root, const char *relpath, bool follow, bool follow_last,
+                     int *ret_fd, char **ret_path, bool *ret_mount)
+{
+        int fds[ROOT_MAX_DEPTH + 1];
+        uint64_t mnts[ROOT_MAX_DEPTH + 1];
+        size_t lens[ROOT_MAX_DEPTH + 1];
+        size_t depth = 0, curlen = 0;
         char *todo = NULL, *cur = NULL;
-        size_t curlen = 0;
+        bool refused = false;
         int links = 0, r = 0;
 
+        fds[0] = root->fd;
+        mnts[0] = root->mnt;
+        lens[0] = 0;
         todo = strdup(relpath);
         cur = calloc(1, PATH_MAX);
         if (!todo || !cur) {
@@ -94,58 +195,87 @@ static int root_walk(const struct kfs_root *root, const char *relpath, bool foll
                 goto out;
         }
         for (;;) {
-                char *comp = todo, *slash, *rest;
-                struct stat st;
+                char *comp = todo, *rest, name[NAME_MAX + 1];
+                uint64_t mnt;
+                dev_t dev;
+                mode_t type;
                 size_t len;
+                int fd;
 
                 while (*comp == '/')
                         comp++;
                 if (!*comp)
                         break;
-                slash = strchr(comp, '/');
-                len = slash ? (size_t) (slash - comp) : strlen(comp);
+                len = strcspn(comp, "/");
                 rest = comp + len;
+                bool last = strspn(rest, "/") == strlen(rest);
                 if (len == 1 && comp[0] == '.') {
                         memmove(todo, rest, strlen(rest) + 1);
                         continue;
                 }
+                if (refused) {
+                        r = -EXDEV;     /* a mount point not to be entered, and more to walk */
+                        goto out;
+                }
                 if (len == 2 && comp[0] == '.' && comp[1] == '.') {
-                        char *up = strrchr(cur, '/');
-                        curlen = up ? (size_t) (up - cur) : 0;
-                        cur[curlen] = '\0';
+                        if (depth > 0) {
+                                close(fds[depth]);
+                                depth--;
+                                curlen = lens[depth];
+                                cur[curlen] = '\0';
+                        }
                         memmove(todo, rest, strlen(rest) + 1);
                         continue;
                 }
-                if (curlen + 1 + len >= PATH_MAX) {
+                if (len > NAME_MAX) {
                         r = -ENAMETOOLONG;
+                        goto out;
+                }
+                if (depth == ROOT_MAX_DEPTH || curlen + 1 + len >= PATH_MAX) {
+                        r = -ENAMETOOLONG;
+                        goto out;
+                }
+                memcpy(name, comp, len);
+                name[len] = '\0';
+                fd = openat(fds[depth], name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                r = root_mnt_of(fd, &mnt, &dev, &type);
+                if (r == 0 && root_is_self(root, mnt, dev))
+                        r = -EDEADLK;
+                if (r < 0) {
+                        close(fd);
                         goto out;
                 }
                 size_t oldlen = curlen;
                 if (curlen)
                         cur[curlen++] = '/';
-                memcpy(cur + curlen, comp, len);
+                memcpy(cur + curlen, name, len + 1);
                 curlen += len;
-                cur[curlen] = '\0';
-                if (fstatat(root->fd, cur, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                        r = -errno;
-                        goto out;
-                }
-                bool last = strspn(rest, "/") == strlen(rest);
-                if (S_ISLNK(st.st_mode) && (!last || follow_last)) {
+                if (S_ISLNK(type) && (!last || follow_last)) {
                         char target[PATH_MAX];
                         ssize_t n;
 
                         if (!follow || ++links > ROOT_MAX_SYMLINKS) {
+                                close(fd);
                                 r = -ELOOP;
                                 goto out;
                         }
-                        n = readlinkat(root->fd, cur, target, sizeof(target) - 1);
+                        n = readlinkat(fd, "", target, sizeof(target) - 1);
+                        close(fd);
                         if (n < 0) {
                                 r = -errno;
                                 goto out;
                         }
                         target[n] = '\0';
-                        curlen = target[0] == '/' ? 0 : oldlen;
+                        curlen = oldlen;
+                        if (target[0] == '/') {
+                                while (depth > 0)
+                                        close(fds[depth--]);
+                                curlen = 0;
+                        }
                         cur[curlen] = '\0';
                         char *next = malloc((size_t) n + strlen(rest) + 2);
                         if (!next) {
@@ -159,99 +289,226 @@ static int root_walk(const struct kfs_root *root, const char *relpath, bool foll
                         todo = next;
                         continue;
                 }
-                if (!last && !S_ISDIR(st.st_mode)) {
+                if (!last && !S_ISDIR(type)) {
+                        close(fd);
                         r = -ENOTDIR;
                         goto out;
                 }
+                if (mnt != mnts[depth] && root->may_cross && !root->may_cross(root->cross_data, cur))
+                        refused = true;
+                depth++;
+                fds[depth] = fd;
+                mnts[depth] = mnt;
+                lens[depth] = curlen;
                 memmove(todo, rest, strlen(rest) + 1);
         }
-        if (!curlen)
-                strcpy(cur, ".");
-        *ret = cur;
-        cur = NULL;
+        if (depth == 0) {
+                int fd = openat(root->fd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0) {
+                        r = -errno;
+                        goto out;
+                }
+                *ret_fd = fd;
+        } else {
+                *ret_fd = fds[depth];
+                depth--;
+        }
+        if (ret_mount)
+                *ret_mount = refused;
+        if (ret_path) {
+                if (!curlen)
+                        strcpy(cur, ".");
+                *ret_path = cur;
+                cur = NULL;
+        }
 out:
+        while (depth > 0)
+                close(fds[depth--]);
         free(todo);
         free(cur);
         return r;
+}
+
+/*
+ * `relpath` resolved inside ROOT to an O_PATH descriptor: openat2 when the
+ * kernel has it, with RESOLVE_NO_XDEV so that any mount crossing (ours
+ * included) stops it before the kernel looks up anything beyond; then the
+ * userspace walk decides about that crossing.
+ */
+static int root_resolve_fd(const struct kfs_root *root, const char *relpath, bool follow, bool follow_last,
+                           int *ret_fd, char **ret_path, bool *ret_mount)
+{
+        const char *rel = root_rel(relpath);
+        char *walked = NULL;
+        bool mount = false;
+        int fd, r;
+
+        if (root_is_hidden(root, rel))
+                return -ENOENT;
+        if (!root->walk) {
+                struct open_how oh = {
+                        .flags = O_PATH | O_CLOEXEC | (follow_last ? 0 : O_NOFOLLOW),
+                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV |
+                                   (follow ? 0 : RESOLVE_NO_SYMLINKS),
+                };
+                do
+                        fd = (int) syscall(SYS_openat2, root->fd, rel, &oh, sizeof(oh));
+                while (fd < 0 && errno == EAGAIN);
+                if (fd >= 0) {
+                        *ret_fd = fd;
+                        if (ret_path)
+                                *ret_path = NULL;       /* the caller asks /proc */
+                        if (ret_mount)
+                                *ret_mount = false;
+                        return 0;
+                }
+                if (errno == ENOSYS)
+                        ((struct kfs_root *) root)->walk = true;  /* the kernel has none: walk from now on */
+                else if (errno != EXDEV)
+                        return -errno;
+        }
+        r = root_walk(root, rel, follow, follow_last, &fd, &walked, &mount);
+        if (r < 0)
+                return r;
+        if (root_is_hidden(root, walked)) {
+                free(walked);
+                close(fd);
+                return -ENOENT;
+        }
+        *ret_fd = fd;
+        if (ret_path)
+                *ret_path = walked;
+        else
+                free(walked);
+        if (ret_mount)
+                *ret_mount = mount;
+        return 0;
+}
+
+/* Reopens the inode of O_PATH `fd` with `flags`: no path is looked up again. */
+static int root_reopen(int fd, int flags)
+{
+        char proc[64];
+        int nfd;
+
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        nfd = open(proc, (flags & ~O_NOFOLLOW) | O_CLOEXEC);
+        return nfd < 0 ? -errno : nfd;
 }
 
 int kfs_root_open(const struct kfs_root *root, const char *relpath, int flags,
                   enum kfs_resolve how)
 {
         bool follow = how == KFS_RESOLVE_FOLLOW;
-        const char *rel = root_rel(relpath);
-        char *walked = NULL;
-        int fd;
+        bool mount;
+        int fd, r;
 
-        flags |= O_CLOEXEC;
-        if (!follow)
-                flags |= O_NOFOLLOW;
-        if (root_is_hidden(root, rel))
-                return -ENOENT;
-        if (!root->walk) {
-                struct open_how oh = {
-                        .flags = (uint64_t) flags,
-                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
-                                   (follow ? 0 : RESOLVE_NO_SYMLINKS),
-                };
-                do
-                        fd = (int) syscall(SYS_openat2, root->fd, rel, &oh, sizeof(oh));
-                while (fd < 0 && errno == EAGAIN);
-                if (fd >= 0 || errno != ENOSYS)
-                        return fd < 0 ? -errno : fd;
-                ((struct kfs_root *) root)->walk = true;        /* the kernel has none: walk from now on */
-        }
-        int r = root_walk(root, rel, follow, follow && !(flags & O_NOFOLLOW), &walked);
+        r = root_resolve_fd(root, relpath, follow, follow && !(flags & O_NOFOLLOW), &fd, NULL, &mount);
         if (r < 0)
                 return r;
-        if (root_is_hidden(root, walked)) {
-                free(walked);
-                return -ENOENT;
+        if (flags & O_PATH)
+                return fd;
+        if (mount) {
+                close(fd);
+                return -EXDEV;
         }
-        fd = openat(root->fd, walked, flags | O_NOFOLLOW);
-        r = fd < 0 ? -errno : fd;
-        free(walked);
+        /* as open(2) with O_NOFOLLOW: a symlink is not opened */
+        struct stat st;
+        if (fstat(fd, &st) < 0) {
+                r = -errno;
+                close(fd);
+                return r;
+        }
+        if (S_ISLNK(st.st_mode)) {
+                close(fd);
+                return -ELOOP;
+        }
+        /* a FIFO is opened only by asking for it (O_NONBLOCK never blocks) */
+        r = root_reopen(fd, flags);
+        close(fd);
+        return r;
+}
+
+int kfs_root_stat_mount(const struct kfs_root *root, const char *relpath, enum kfs_resolve how,
+                        struct stat *ret_st, bool *ret_mount)
+{
+        struct stat st;
+        bool mount;
+        int fd, r = 0;
+
+        r = root_resolve_fd(root, relpath, how == KFS_RESOLVE_FOLLOW, how == KFS_RESOLVE_FOLLOW, &fd, NULL,
+                            &mount);
+        if (r < 0)
+                return r;
+        if (fstat(fd, &st) < 0)
+                r = -errno;
+        else {
+                *ret_st = st;
+                if (ret_mount)
+                        *ret_mount = mount;
+        }
+        close(fd);
         return r;
 }
 
 int kfs_root_stat(const struct kfs_root *root, const char *relpath, enum kfs_resolve how,
                   struct stat *ret_st)
 {
-        struct stat st;
-        int fd, r = 0;
+        return kfs_root_stat_mount(root, relpath, how, ret_st, NULL);
+}
 
-        fd = kfs_root_open(root, relpath, O_PATH | (how == KFS_RESOLVE_FOLLOW ? 0 : O_NOFOLLOW), how);
-        if (fd < 0)
-                return fd;
-        if (fstat(fd, &st) < 0)
+int kfs_root_open_regular(const struct kfs_root *root, const char *relpath, enum kfs_resolve how,
+                          struct stat *ret_st)
+{
+        struct stat st, st2;
+        bool mount;
+        int fd, rfd, r;
+
+        r = root_resolve_fd(root, relpath, how == KFS_RESOLVE_FOLLOW, how == KFS_RESOLVE_FOLLOW, &fd, NULL,
+                            &mount);
+        if (r < 0)
+                return r;
+        if (fstat(fd, &st) < 0) {
                 r = -errno;
-        else
-                *ret_st = st;
+                close(fd);
+                return r;
+        }
+        if (!S_ISREG(st.st_mode)) {
+                close(fd);
+                return S_ISLNK(st.st_mode) ? -ELOOP : -EINVAL;
+        }
+        rfd = root_reopen(fd, O_RDONLY | O_NONBLOCK | O_NOCTTY);
         close(fd);
-        return r;
+        if (rfd < 0)
+                return rfd;
+        /* the same inode, checked rather than assumed */
+        if (fstat(rfd, &st2) < 0 || st2.st_dev != st.st_dev || st2.st_ino != st.st_ino || !S_ISREG(st2.st_mode)) {
+                close(rfd);
+                return -EINVAL;
+        }
+        if (ret_st)
+                *ret_st = st2;
+        return rfd;
 }
 
 int kfs_root_resolve(const struct kfs_root *root, const char *relpath, char **ret_path)
 {
-        char proc[64], buf[PATH_MAX];
+        char proc[64], buf[PATH_MAX], *walked = NULL;
         size_t rl = strlen(root->path);
         const char *rel;
         ssize_t n;
-        int fd;
+        int fd, r;
 
-        if (root->walk) {
-                char *walked;
-                int r = root_walk(root, root_rel(relpath), true, true, &walked);
-                if (r < 0)
-                        return r;
+        r = root_resolve_fd(root, relpath, true, true, &fd, &walked, NULL);
+        if (r < 0)
+                return r;
+        if (walked) {
+                close(fd);
                 if (strcmp(walked, ".") == 0)
                         walked[0] = '\0';
                 *ret_path = walked;
                 return 0;
         }
-        fd = kfs_root_open(root, relpath, O_PATH, KFS_RESOLVE_FOLLOW);
-        if (fd < 0)
-                return fd;
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
         n = readlink(proc, buf, sizeof(buf) - 1);
         close(fd);
@@ -290,6 +547,112 @@ int kfs_root_readlink(const struct kfs_root *root, const char *relpath, char **r
                 return -ENOMEM;
         *ret_target = t;
         return 0;
+}
+
+/* Whether the kernel following `target` from the directory `start` (both
+ * ROOT-relative, `start` a real directory) does exactly what resolving it
+ * inside ROOT does: it never climbs above ROOT, and never climbs out of
+ * a component it reached through a symlink (".." after a link is taken
+ * from the link's target: only inside ROOT would it be clamped). */
+static bool link_target_simple(const struct kfs_root *root, const char *start, const char *target)
+{
+        char path[PATH_MAX];
+        size_t len = strlen(start), base = len;
+        const char *p = target;
+
+        if (len >= sizeof(path))
+                return false;
+        memcpy(path, start, len + 1);
+        while (*p) {
+                const char *c = p + strspn(p, "/");
+                size_t n = strcspn(c, "/");
+
+                p = c + n;
+                if (!n || (n == 1 && c[0] == '.'))
+                        continue;
+                if (n == 2 && c[0] == '.' && c[1] == '.') {
+                        struct stat st;
+                        char *slash;
+
+                        if (!len)
+                                return false;           /* above ROOT: clamped there, not in the view */
+                        /* a component the target reached: not a symlink (nor under one) */
+                        if (len > base) {
+                                int r = kfs_root_stat(root, path, KFS_RESOLVE_NOFOLLOW, &st);
+                                if ((r < 0 && r != -ENOENT) || (r == 0 && S_ISLNK(st.st_mode)))
+                                        return false;
+                        }
+                        slash = strrchr(path, '/');
+                        len = slash ? (size_t) (slash - path) : 0;
+                        path[len] = '\0';
+                        if (len < base)
+                                base = len;
+                        continue;
+                }
+                if (len + 1 + n >= sizeof(path))
+                        return false;
+                if (len)
+                        path[len++] = '/';
+                memcpy(path + len, c, n);
+                len += n;
+                path[len] = '\0';
+        }
+        return true;
+}
+
+int kfs_root_link_target(const struct kfs_root *root, const char *relpath, char **ret_target)
+{
+        char *stored = NULL, *dir = NULL, *to = NULL, *out = NULL;
+        const char *rel = root_rel(relpath);
+        size_t depth = 0;
+        int r;
+
+        r = kfs_root_readlink(root, rel, &stored);
+        if (r < 0)
+                return r;
+        dir = kfs_path_dirname(rel);
+        if (!dir) {
+                r = -ENOMEM;
+                goto out;
+        }
+        for (const char *p = dir; *dir && p; p = strchr(p + 1, '/'))
+                depth++;
+        bool abs = stored[0] == '/';
+        if (link_target_simple(root, abs ? "" : dir, stored)) {
+                if (!abs) {
+                        *ret_target = stored;
+                        stored = NULL;
+                        goto out;
+                }
+                to = strdup(stored + strspn(stored, "/"));
+        } else if (kfs_root_resolve(root, rel, &to) < 0) {
+                to = kfs_path_join(dir, stored);        /* dangling or looping: clamped lexically */
+        }
+        if (!to) {
+                r = -ENOMEM;
+                goto out;
+        }
+        out = malloc(depth * 3 + strlen(to) + 2);
+        if (!out) {
+                r = -ENOMEM;
+                goto out;
+        }
+        out[0] = '\0';
+        for (size_t i = 0; i < depth; i++)
+                strcat(out, "../");
+        strcat(out, to);
+        if (!*out)
+                strcpy(out, ".");
+        else if (!*to)
+                out[strlen(out) - 1] = '\0';   /* "../..": ROOT itself */
+        *ret_target = out;
+        out = NULL;
+out:
+        free(stored);
+        free(dir);
+        free(to);
+        free(out);
+        return r;
 }
 
 int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct stat *ret_st)
@@ -356,8 +719,7 @@ int kfs_root_read(const struct kfs_root *root, const char *relpath, enum kfs_res
 {
         int fd, r;
 
-        /* O_NONBLOCK: opening a FIFO must not wait for a writer */
-        fd = kfs_root_open(root, relpath, O_RDONLY | O_NONBLOCK | O_NOCTTY, how);
+        fd = kfs_root_open_regular(root, relpath, how, NULL);
         if (fd < 0)
                 return fd;
         r = kfs_read_fd(fd, root->max_input, ret_data, ret_len, ret_st);

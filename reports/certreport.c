@@ -26,6 +26,7 @@ struct kfs_certreport {
         time_t now;
         struct row *rows;
         size_t n, alloc, dropped;
+        char *links;            /* kfs_certreport_set_links() */
 };
 
 struct kfs_certreport *kfs_certreport_new(time_t now)
@@ -44,6 +45,7 @@ void kfs_certreport_free(struct kfs_certreport *r)
         for (size_t i = 0; i < r->n; i++)
                 free(r->rows[i].line);
         free(r->rows);
+        free(r->links);
         free(r);
 }
 
@@ -57,15 +59,28 @@ static void certreport_clean(char *s)
 
 /* The row after EXPIRES: DAYS STATUS CA CN PATH[#index]; *ret NULL on failure. */
 static void certreport_line(char **ret, const struct kfs_x509_expiry *e, int ca, const char *cn,
-                             const char *where, int index)
+                             const char *where, int index, const char *links)
 {
         char idx[16] = "";
 
         if (index)
                 snprintf(idx, sizeof(idx), "#%d", index);
-        if (asprintf(ret, "%lld\t%s\t%s\t%s\t%s%s", e->days, e->status, ca > 0 ? "yes" : "no",
-                     cn && *cn ? cn : "-", where, idx) < 0)
+        if (asprintf(ret, "%lld\t%s\t%s\t%s\t%s%s%s%s%s", e->days, e->status, ca > 0 ? "yes" : "no",
+                     cn && *cn ? cn : "-", where, idx, links ? " (" : "", links ? links : "",
+                     links ? ")" : "") < 0)
                 *ret = NULL;
+}
+
+int kfs_certreport_set_links(struct kfs_certreport *r, const char *links)
+{
+        char *copy = NULL;
+
+        if (links && !(copy = strdup(links)))
+                return -ENOMEM;
+        certreport_clean(copy);
+        free(r->links);
+        r->links = copy;
+        return 0;
 }
 
 struct add_ctx {
@@ -106,7 +121,7 @@ static int certreport_row(X509 *x, void *arg)
         certreport_clean(cn);
         certreport_clean(where);
         ca = X509_check_ca(x);
-        certreport_line(&line, &e, ca, cn, where, a->total > 1 ? a->index : 0);
+        certreport_line(&line, &e, ca, cn, where, a->total > 1 ? a->index : 0, r->links);
         OPENSSL_free(cn);
         free(where);
         if (!line)

@@ -36,4 +36,9 @@ void kfs_certreport_free(struct kfs_certreport *r);
  * client-certificate-data it embeds. Unreadable data adds nothing. */
 int kfs_certreport_add(struct kfs_certreport *r, const char *path, const char *data, size_t len, bool kubeconfig);
 
+/* The symlinks that point at the file of the rows added from now on
+ * ("kubelet-client-current.pem", or "/a/b" when in another directory),
+ * shown after its PATH in parentheses; NULL for none. Copied. */
+int kfs_certreport_set_links(struct kfs_certreport *r, const char *links);
+
 int kfs_certreport_render(struct kfs_certreport *r, struct kfs_buf *out);

@@ -204,6 +204,17 @@ bool kfs_report_may_search(const struct kfs_report_env *env, const char *dir)
         return report_may(env, dir, 1);
 }
 
+bool kfs_report_may_list(const struct kfs_report_env *env, const char *dir)
+{
+        struct stat st;
+
+        if (!report_may(env, dir, 1))
+                return false;
+        if (!env->reader || env->reader->all || env->reader->uid == 0)
+                return true;
+        return kfs_root_stat(env->root, dir, KFS_RESOLVE_FOLLOW, &st) == 0 && reader_allows(env->reader, &st, 5);
+}
+
 bool kfs_report_may_read_result(const struct kfs_report_env *env, const struct kfs_result *res)
 {
         /* a directory a decoder listed (a unit's drop-in dirs) is the
@@ -222,6 +233,7 @@ struct walk {
         kfs_walk_fn fn;
         void *arg;
         size_t files;
+        bool links;             /* symlinks instead of regular files */
 };
 
 static int walk_dir(struct walk *w, const char *dir, dev_t dev, enum kfs_vis vis, int depth)
@@ -256,7 +268,8 @@ static int walk_dir(struct walk *w, const char *dir, dev_t dev, enum kfs_vis vis
                         if (S_ISDIR(st.st_mode) && !crossing && depth < KFS_WALK_MAX_DEPTH) {
                                 if (!env->reader || reader_allows(env->reader, &st, 1))
                                         r = walk_dir(w, path, st.st_dev, cvis, depth + 1);
-                        } else if (S_ISREG(st.st_mode) && cvis == KFS_VIS_INSIDE) {
+                        } else if ((w->links ? S_ISLNK(st.st_mode) : S_ISREG(st.st_mode)) &&
+                                   cvis == KFS_VIS_INSIDE) {
                                 w->files++;
                                 r = w->fn(env, path, &st, w->arg);
                         }
@@ -267,9 +280,9 @@ static int walk_dir(struct walk *w, const char *dir, dev_t dev, enum kfs_vis vis
         return r;
 }
 
-int kfs_report_walk(const struct kfs_report_env *env, const char *start, kfs_walk_fn fn, void *arg)
+static int report_walk(const struct kfs_report_env *env, const char *start, kfs_walk_fn fn, void *arg, bool links)
 {
-        struct walk w = { .env = env, .fn = fn, .arg = arg };
+        struct walk w = { .env = env, .fn = fn, .arg = arg, .links = links };
         struct stat st;
         char *dir = kfs_path_join("", start);
         int r;
@@ -281,6 +294,16 @@ int kfs_report_walk(const struct kfs_report_env *env, const char *start, kfs_wal
                 r = walk_dir(&w, dir, st.st_dev, kfs_locations_classify(env->locs, dir), 0);
         free(dir);
         return r == -ENOENT ? 0 : r;
+}
+
+int kfs_report_walk(const struct kfs_report_env *env, const char *start, kfs_walk_fn fn, void *arg)
+{
+        return report_walk(env, start, fn, arg, false);
+}
+
+int kfs_report_walk_links(const struct kfs_report_env *env, const char *start, kfs_walk_fn fn, void *arg)
+{
+        return report_walk(env, start, fn, arg, true);
 }
 
 /* ---- reading the node for the reader ---- */

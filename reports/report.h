@@ -120,6 +120,10 @@ bool kfs_report_may_read(const struct kfs_report_env *env, const char *path);
 /* Whether the reader may search the directory `dir` and every one above it. */
 bool kfs_report_may_search(const struct kfs_report_env *env, const char *dir);
 
+/* Whether the reader may list the directory `dir` (read and search it, and
+ * search every one above it), as `ls` would need. */
+bool kfs_report_may_list(const struct kfs_report_env *env, const char *dir);
+
 /* kfs_report_may_read() for a decode: every file it was made from. */
 bool kfs_report_may_read_result(const struct kfs_report_env *env, const struct kfs_result *res);
 
@@ -131,6 +135,10 @@ bool kfs_report_may_read_result(const struct kfs_report_env *env, const struct k
  */
 typedef int (*kfs_walk_fn)(const struct kfs_report_env *env, const char *path, const struct stat *st, void *arg);
 int kfs_report_walk(const struct kfs_report_env *env, const char *start, kfs_walk_fn fn, void *arg);
+
+/* The same walk, but fn is called for each symlink the mount shows inside
+ * a location (st: the link's own lstat), not for regular files. */
+int kfs_report_walk_links(const struct kfs_report_env *env, const char *start, kfs_walk_fn fn, void *arg);
 
 /* The decode of `path` by the decoder named `decoder`, only if the reader
  * may read every file it was made from: -EACCES otherwise. */

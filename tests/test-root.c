@@ -25,6 +25,44 @@ static void setup(void)
            " && ln -s ../../../../../outside.txt dotdot && ln -s /../../outside.txt abs"
            " && ln -s loop1 loop2 && ln -s loop2 loop1 && ln -s %s/outside.txt hostabs", test_top, test_top);
         test_sh("mkfifo %s/root/etc/kubernetes/fifo", test_top);
+        test_sh("cd %s/root/var/lib/kubelet/pki && ln -s ../../../../etc/kubernetes/pki/ca.crt up"
+                " && ln -s / rootlink && ln -s rootlink/../../../../../etc/kubernetes/pki/ca.crt nested"
+                " && ln -s ../../../../etc/kubernetes/pki/gone dangling", test_top);
+}
+
+/* The target the mount shows for a symlink (issue 9, item 3). */
+static void check_link_targets(struct kfs_root *root)
+{
+        static const struct { const char *link, *want; } cases[] = {
+                /* absolute: as sshfs's transform_symlinks writes it */
+                { "kubelet-client-current.pem", "../../../../var/lib/kubelet/pki/kubelet-client-2024.pem" },
+                { "rootlink", "../../../.." },
+                /* relative and inside: as stored */
+                { "up", "../../../../etc/kubernetes/pki/ca.crt" },
+                { "loop1", "loop2" },
+                { "dangling", "../../../../etc/kubernetes/pki/gone" },
+                /* climbing out of ROOT: clamped at its top, dangling or not */
+                { "dotdot", "../../../../outside.txt" },
+                { "abs", "../../../../outside.txt" },
+                /* climbing out of a symlink: what ROOT resolves it to */
+                { "nested", "../../../../etc/kubernetes/pki/ca.crt" },
+        };
+        char *t = NULL, want[4096];
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char link[256];
+
+                snprintf(link, sizeof(link), "var/lib/kubelet/pki/%s", cases[i].link);
+                CHECK_INT(kfs_root_link_target(root, link, &t), 0);
+                CHECK_STR(t, cases[i].want);
+                free(t);
+                t = NULL;
+        }
+        /* a host path stays a path under the mount's top */
+        CHECK_INT(kfs_root_link_target(root, "var/lib/kubelet/pki/hostabs", &t), 0);
+        snprintf(want, sizeof(want), "../../../..%s/outside.txt", test_top);
+        CHECK_STR(t, want);
+        free(t);
 }
 
 static void check_root(struct kfs_root *root)
@@ -114,8 +152,10 @@ int main(void)
         snprintf(path, sizeof(path), "%s/root", test_top);
         CHECK_INT(kfs_root_init(&root, path), 0);
         check_root(&root);
+        check_link_targets(&root);
         root.walk = true;               /* as on a kernel without openat2 */
         check_root(&root);
+        check_link_targets(&root);
         kfs_root_release(&root);
         test_paths();
         test_sh("rm -rf %s", test_top);
