@@ -368,7 +368,7 @@ static void paths_dir(const struct audit *a, struct paths *p, const char *rel, e
         DIR *d;
         int fd;
 
-        if (!names || !kfs_report_may_search(a->env, rel)) {
+        if (!names || !kfs_report_may_list(a->env, rel)) {
                 free(names);
                 return;
         }
@@ -605,7 +605,7 @@ static void run_fcheck(struct audit *a, const struct fcheck *c)
 {
         struct result *r = res_new(a, c->id, c->text, c->scored);
         struct paths *p = calloc(1, sizeof(*p)), *seen = calloc(1, sizeof(*seen));
-        size_t found = 0;
+        size_t found = 0, hidden = 0;
 
         if (!r || !p || !seen) {
                 free(p);
@@ -628,8 +628,8 @@ static void run_fcheck(struct audit *a, const struct fcheck *c)
 
                 free(dir);
                 if (!visible) {
-                        res_line(r, "/%s: you may not see it", p->v[i]);
-                        res_status(r, KFS_AUDIT_WARN);
+                        /* not even its existence: the reader could not stat it */
+                        hidden++;
                         continue;
                 }
                 if (kfs_root_stat(a->env->root, p->v[i], KFS_RESOLVE_FOLLOW, &st) < 0)
@@ -660,7 +660,12 @@ static void run_fcheck(struct audit *a, const struct fcheck *c)
         else
                 r->expected = audit_strf("owner %s; every parent directory owned by root", c->owner);
         if (found == 0 && r->r.status == KFS_AUDIT_PASS) {
-                res_line(r, "%s", p->why_none ? p->why_none : "no such file");
+                /* to a reader who could not see them, absent and hidden look alike */
+                const struct kfs_reader *rd = a->env->reader;
+                bool restricted = rd && !rd->all && rd->uid != 0;
+
+                res_line(r, "%s", hidden || (restricted && !p->why_none) ? "no file you may see"
+                                  : p->why_none ? p->why_none : "no such file");
                 r->r.status = KFS_AUDIT_WARN;
                 kfs_buf_reset(&r->remediation);
         }

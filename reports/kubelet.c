@@ -453,7 +453,7 @@ static void kl_walk_dropins(struct kfs_kubelet *k, const struct kfs_report_env *
                 kl_note(k, "/%s: deeper than %d directories: not entered", rel, KUBELET_MAX_DROPIN_DEPTH);
                 return;
         }
-        if (!kfs_report_may_search(env, rel)) {
+        if (!kfs_report_may_list(env, rel)) {
                 kl_fail(k, "/%s: you may not list it: its drop-ins are not shown", rel);
                 return;
         }
