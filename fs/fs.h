@@ -77,6 +77,7 @@ struct kfs_fs {
         struct fuse_session *se;
         const struct kfs_options *opts;
         double timeout;         /* entry/attr timeout given to the kernel */
+        struct timespec started; /* the times of MNT/.kubefs and its directories */
 
         pthread_mutex_t lock;   /* the node table */
         struct node rootnode;

@@ -31,6 +31,7 @@ static size_t node_bucket(size_t n_buckets, const struct node *parent, const cha
 
 int kfs_nodes_init(struct kfs_fs *fs)
 {
+        clock_gettime(CLOCK_REALTIME, &fs->started);
         fs->n_buckets = 1024;
         fs->table = calloc(fs->n_buckets, sizeof(*fs->table));
         if (!fs->table)

@@ -213,6 +213,9 @@ static void vdir_attr(struct kfs_fs *fs, const struct node *n, struct stat *st)
                 .st_mode = S_IFDIR | 0555,
                 .st_nlink = 2,
                 .st_blksize = 4096,
+                .st_atim = fs->started,
+                .st_mtim = fs->started,
+                .st_ctim = fs->started,
         };
 }
 
@@ -564,7 +567,8 @@ static int dirlist_add_sidecars(struct kfs_fs *fs, const struct node *dir, struc
                                 break;
                         }
                         key.name = name;
-                        if (!bsearch(&key, sorted, n_real, sizeof(*sorted), dent_cmp) &&
+                        /* not listed if it could not be opened (a 251-255 byte source) */
+                        if (strlen(name) <= NAME_MAX && !bsearch(&key, sorted, n_real, sizeof(*sorted), dent_cmp) &&
                             asprintf(&spath, "%s.%s", path, views[v].view->name) >= 0) {
                                 r = dirlist_add(l, name, S_IFREG, kfs_node_path_ino(spath), false);
                                 free(spath);
@@ -602,6 +606,8 @@ static int dirlist_real(struct kfs_fs *fs, struct node *dir, struct dirlist *l)
 
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
+                if (dir == &fs->rootnode && strcmp(de->d_name, KFS_REPORTS_DIR) == 0)
+                        continue;       /* MNT/.kubefs is the reports' (a real one is not reached) */
                 if (asprintf(&path, "%s%s%s", dir->path, *dir->path ? "/" : "", de->d_name) < 0) {
                         r = -ENOMEM;
                         break;
