@@ -212,7 +212,7 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
         if (e) {
                 e->refs++;
                 cache_touch(c, e);
-                recent = t - e->checked < c->recheck_ns;
+                recent = t - __atomic_load_n(&e->checked, __ATOMIC_RELAXED) < c->recheck_ns;
         }
         pthread_mutex_unlock(&c->lock);
         if (e) {

@@ -54,10 +54,16 @@ struct node {
 
         /* NODE_SIDECAR: what the kernel caches of it, under fs->lock. A reader
          * sees one decode whole: through the page cache only while the kernel's
-         * size and pages are that decode's, else straight (direct_io). */
+         * size and pages are that decode's, else straight (direct_io). The
+         * kernel keeps whichever attribute reply it applied last, and drops
+         * replies to requests sent before another was applied, so the size it
+         * holds is known only while every reply since its attributes were last
+         * invalidated told one decode. */
         struct kfs_viewref view;
-        uint64_t size_told;     /* the st_size the kernel was last given */
-        uint64_t gen_told;      /* and the decode it came from */
+        uint64_t size_told;     /* the st_size of those replies */
+        uint64_t gen_told;      /* and their decode (0: none since) */
+        bool told_mixed;        /* replies since told different decodes */
+        uint64_t inval_ticket;  /* an invalidation asked for (kfs_watch_inval_inode), or 0 */
         uint64_t pc_gen;        /* the decode whose pages the page cache may hold */
         uint64_t pc_size;       /* its size */
         unsigned pc_open;       /* open handles reading through the page cache */
@@ -138,5 +144,9 @@ void kfs_watch_dir(struct kfs_watch *w, const char *relpath);
 /* Watches the directories of everything a decode was made from. */
 void kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res);
 /* Asks for the kernel's cached attributes and data of `ino` to be dropped,
- * from the watcher thread (never from a request handler: it would deadlock). */
-void kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino);
+ * from the watcher thread (never from a request handler: it would deadlock).
+ * Returns a ticket for kfs_watch_inval_done(), 0 if nothing will be done
+ * (no watcher thread). */
+uint64_t kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino);
+/* Whether the invalidation of `ticket` has reached the kernel. */
+bool kfs_watch_inval_done(struct kfs_watch *w, uint64_t ticket);

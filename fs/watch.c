@@ -50,6 +50,8 @@ struct kfs_watch {
         size_t n_wd;
         fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
         size_t n_queue, alloc_queue;
+        uint64_t tickets;               /* the last ticket given */
+        uint64_t done;                  /* the last ticket done (atomic) */
 };
 
 static size_t watch_bucket(const char *path)
@@ -140,27 +142,35 @@ void kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res)
         }
 }
 
-void kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)
+uint64_t kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)
 {
-        uint64_t one = 1;
+        uint64_t one = 1, ticket;
 
-        if (!w || w->efd < 0)
-                return;
+        /* no thread to drain it: the queue would only grow */
+        if (!w || !w->running)
+                return 0;
         pthread_mutex_lock(&w->lock);
         if (w->n_queue == w->alloc_queue) {
                 size_t n = w->alloc_queue ? w->alloc_queue * 2 : 64;
                 fuse_ino_t *q = realloc(w->queue, n * sizeof(*q));
                 if (!q) {
                         pthread_mutex_unlock(&w->lock);
-                        return;
+                        return 0;
                 }
                 w->queue = q;
                 w->alloc_queue = n;
         }
         w->queue[w->n_queue++] = ino;
+        ticket = ++w->tickets;
         pthread_mutex_unlock(&w->lock);
         if (write(w->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
                 kfs_log(KFS_LOG_DEBUG, "eventfd: %s", strerror(errno));
+        return ticket;
+}
+
+bool kfs_watch_inval_done(struct kfs_watch *w, uint64_t ticket)
+{
+        return w && __atomic_load_n(&w->done, __ATOMIC_ACQUIRE) >= ticket;
 }
 
 /* ---- the thread ---- */
@@ -353,6 +363,7 @@ static void *watch_thread(void *arg)
         struct kfs_watch *w = arg;
         struct invals iv = { 0 };
         char buf[64 << 10] __attribute__((aligned(__alignof__(struct inotify_event))));
+        uint64_t tickets = 0;
 
         while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
                 struct pollfd pfd[2] = {
@@ -370,6 +381,7 @@ static void *watch_thread(void *arg)
                         for (size_t i = 0; i < w->n_queue; i++)
                                 invals_add(&iv, 0, NULL, w->queue[i]);
                         w->n_queue = 0;
+                        tickets = w->tickets;
                         pthread_mutex_unlock(&w->lock);
                 }
                 if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
@@ -384,6 +396,7 @@ static void *watch_thread(void *arg)
                         }
                 }
                 watch_notify(w, &iv);
+                __atomic_store_n(&w->done, tickets, __ATOMIC_RELEASE);
         }
         for (size_t i = 0; i < iv.n; i++)
                 free(iv.v[i].name);
