@@ -10,6 +10,7 @@
  * deadlock. fs->lock is only held to collect node ids, never across a notify.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -22,14 +23,19 @@
 #include "fs.h"
 #include "log.h"
 
+/* no IN_DONT_FOLLOW: the watch is placed through /proc/self/fd/N, a link to
+ * the directory resolved inside ROOT */
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
-                    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+                    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 #define WATCH_SET_BUCKETS 1024
 
+/* A watched path. Several paths may lead to one directory (a symlink, a
+ * bind mount): they share its watch descriptor, chained by wnext. */
 struct watched {
         char *path;
         int wd;
-        struct watched *hnext;
+        struct watched *hnext;          /* the set's chain */
+        struct watched *wnext;          /* the paths of the same wd */
 };
 
 struct inval {
@@ -46,7 +52,7 @@ struct kfs_watch {
         bool running, stop, warned;
         pthread_mutex_t lock;           /* everything below */
         struct watched *set[WATCH_SET_BUCKETS];
-        char **by_wd;                   /* wd -> directory path (borrowed from set) */
+        struct watched **by_wd;         /* wd -> its paths */
         size_t n_wd;
         fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
         size_t n_queue, alloc_queue;
@@ -80,12 +86,57 @@ struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
         return w;
 }
 
+/* Locked: takes `e` out of the set and its wd's chain (not the kernel's watch). */
+static void watched_unlink(struct kfs_watch *w, struct watched *e)
+{
+        struct watched **pp;
+
+        for (pp = &w->set[watch_bucket(e->path)]; *pp && *pp != e; pp = &(*pp)->hnext)
+                ;
+        if (*pp)
+                *pp = e->hnext;
+        if (e->wd >= 0 && (size_t) e->wd < w->n_wd) {
+                for (pp = &w->by_wd[e->wd]; *pp && *pp != e; pp = &(*pp)->wnext)
+                        ;
+                if (*pp)
+                        *pp = e->wnext;
+        }
+        free(e->path);
+        free(e);
+}
+
+/*
+ * Locked: forgets the watches of `relpath` and every path under it (a
+ * directory renamed or removed: its path now leads elsewhere or nowhere, and
+ * the next lookup watches what it leads to). A watch no path uses any more
+ * is removed from the kernel.
+ */
+static void watch_forget_tree(struct kfs_watch *w, const char *relpath)
+{
+        size_t len = strlen(relpath);
+
+        for (size_t b = 0; b < WATCH_SET_BUCKETS; b++) {
+                struct watched *e = w->set[b], *next;
+
+                for (; e; e = next) {
+                        int wd = e->wd;
+
+                        next = e->hnext;
+                        if (strncmp(e->path, relpath, len) != 0 || (e->path[len] && (e->path[len] != '/' || !len)))
+                                continue;
+                        watched_unlink(w, e);
+                        if ((size_t) wd < w->n_wd && !w->by_wd[wd])
+                                inotify_rm_watch(w->ifd, wd);
+                }
+        }
+}
+
 void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
 {
         size_t b = watch_bucket(relpath);
         struct watched *e;
-        char full[PATH_MAX];
-        int wd;
+        char proc[64];
+        int fd, wd;
 
         if (!w || w->ifd < 0)
                 return;
@@ -93,9 +144,14 @@ void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
         for (e = w->set[b]; e; e = e->hnext)
                 if (strcmp(e->path, relpath) == 0)
                         goto out;
-        snprintf(full, sizeof(full), "%s%s%s", w->fs->root.path,
-                 strcmp(w->fs->root.path, "/") == 0 || !*relpath ? "" : "/", relpath);
-        wd = inotify_add_watch(w->ifd, *full ? full : "/", WATCH_MASK);
+        /* the directory the mount shows at `relpath`, resolved inside ROOT
+         * (never against the host's /), watched through its descriptor */
+        fd = kfs_root_open(&w->fs->root, relpath, O_PATH | O_DIRECTORY, KFS_RESOLVE_FOLLOW);
+        if (fd < 0)
+                goto out;
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        wd = inotify_add_watch(w->ifd, proc, WATCH_MASK);
+        close(fd);
         if (wd < 0) {
                 if (errno == ENOSPC && !w->warned) {
                         w->warned = true;
@@ -104,26 +160,27 @@ void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
                 }
                 goto out;
         }
-        e = calloc(1, sizeof(*e));
-        if (!e || !(e->path = strdup(relpath))) {
-                free(e);
-                goto out;
-        }
-        e->wd = wd;
-        e->hnext = w->set[b];
-        w->set[b] = e;
         if ((size_t) wd >= w->n_wd) {
                 size_t n = (size_t) wd * 2 + 16;
-                char **p = realloc(w->by_wd, n * sizeof(*p));
+                struct watched **p = realloc(w->by_wd, n * sizeof(*p));
                 if (!p)
                         goto out;
                 memset(p + w->n_wd, 0, (n - w->n_wd) * sizeof(*p));
                 w->by_wd = p;
                 w->n_wd = n;
         }
-        /* one directory seen through two paths: the kernel gives the same wd; keep the first */
-        if (!w->by_wd[wd])
-                w->by_wd[wd] = e->path;
+        e = calloc(1, sizeof(*e));
+        if (!e || !(e->path = strdup(relpath))) {
+                free(e);
+                if (!w->by_wd[wd])
+                        inotify_rm_watch(w->ifd, wd);
+                goto out;
+        }
+        e->wd = wd;
+        e->hnext = w->set[b];
+        w->set[b] = e;
+        e->wnext = w->by_wd[wd];
+        w->by_wd[wd] = e;
 out:
         pthread_mutex_unlock(&w->lock);
 }
@@ -242,6 +299,22 @@ static void on_dropped(const char *source, void *userdata)
                 d->n++;
 }
 
+/* Under fs->lock: the invalidations for the sidecars of the dropped decodes; frees `d`'s paths. */
+static void collect_dropped_locked(struct kfs_fs *fs, struct dropped *d, struct invals *iv)
+{
+        for (size_t i = 0; i < d->n; i++) {
+                char *sdir = kfs_path_dirname(d->paths[i]);
+                struct node *sd = sdir ? kfs_node_find_path_locked(fs, sdir) : NULL;
+
+                if (sd)
+                        collect_entry(fs, sd, kfs_path_basename(d->paths[i]), iv);
+                free(sdir);
+                free(d->paths[i]);
+        }
+        free(d->paths);
+        *d = (struct dropped) { 0 };
+}
+
 /* Everything that depends on `path` (in directory `dir`) goes. */
 static void watch_changed(struct kfs_watch *w, const char *dir, const char *path, struct invals *iv)
 {
@@ -257,17 +330,8 @@ static void watch_changed(struct kfs_watch *w, const char *dir, const char *path
                 invals_add(iv, 0, NULL, kfs_node_id(fs, d));    /* its listing and attributes */
                 collect_entry(fs, d, kfs_path_basename(path), iv);
         }
-        for (size_t i = 0; i < dropped.n; i++) {
-                char *sdir = kfs_path_dirname(dropped.paths[i]);
-                struct node *sd = sdir ? kfs_node_find_path_locked(fs, sdir) : NULL;
-
-                if (sd)
-                        collect_entry(fs, sd, kfs_path_basename(dropped.paths[i]), iv);
-                free(sdir);
-                free(dropped.paths[i]);
-        }
+        collect_dropped_locked(fs, &dropped, iv);
         pthread_mutex_unlock(&fs->lock);
-        free(dropped.paths);
 }
 
 static void collect_all(struct node *n, void *userdata)
@@ -278,6 +342,48 @@ static void collect_all(struct node *n, void *userdata)
         if (n->parent)
                 invals_add(iv, n->parent->parent ? (fuse_ino_t) (uintptr_t) n->parent : FUSE_ROOT_ID,
                            n->name, 0);
+}
+
+struct subtree {
+        struct kfs_fs *fs;
+        const char *prefix;             /* "dir/" */
+        size_t len;
+        struct invals *iv;
+};
+
+static void collect_under(struct node *n, void *userdata)
+{
+        struct subtree *t = userdata;
+
+        if (strncmp(n->path, t->prefix, t->len) != 0)
+                return;
+        invals_add(t->iv, 0, NULL, kfs_node_id(t->fs, n));
+        invals_add(t->iv, kfs_node_id(t->fs, n->parent), n->name, 0);
+}
+
+/*
+ * The directory at `path` was renamed, removed or replaced: its watches and
+ * everything decoded or cached by the kernel under it go (the path now
+ * leads to another directory, or none).
+ */
+static void watch_dir_replaced(struct kfs_watch *w, const char *path, struct invals *iv)
+{
+        struct kfs_fs *fs = w->fs;
+        struct dropped dropped = { 0 };
+        char *prefix = NULL;
+
+        pthread_mutex_lock(&w->lock);
+        watch_forget_tree(w, path);
+        pthread_mutex_unlock(&w->lock);
+        if (!*path || asprintf(&prefix, "%s/", path) < 0)
+                return;
+        kfs_cache_invalidate_tree(fs->cache, prefix, on_dropped, &dropped);
+        pthread_mutex_lock(&fs->lock);
+        kfs_node_foreach_locked(fs, collect_under, &(struct subtree) {
+                .fs = fs, .prefix = prefix, .len = strlen(prefix), .iv = iv });
+        collect_dropped_locked(fs, &dropped, iv);
+        pthread_mutex_unlock(&fs->lock);
+        free(prefix);
 }
 
 /* The event queue overflowed: nothing can be trusted any more. */
@@ -295,43 +401,52 @@ static void watch_everything_changed(struct kfs_watch *w, struct invals *iv)
 
 static void watch_event(struct kfs_watch *w, const struct inotify_event *ev, struct invals *iv)
 {
-        char *dir = NULL, *path = NULL;
+        char **dirs = NULL;
+        size_t n_dirs = 0;
 
         if (ev->mask & IN_Q_OVERFLOW) {
                 watch_everything_changed(w, iv);
                 return;
         }
+        /* every path that leads to the directory (copied: the set changes) */
         pthread_mutex_lock(&w->lock);
-        if (ev->wd >= 0 && (size_t) ev->wd < w->n_wd && w->by_wd[ev->wd])
-                dir = strdup(w->by_wd[ev->wd]);
-        if (dir && (ev->mask & IN_IGNORED)) {
-                /* the directory is gone: forget the watch so a new one can be made */
-                size_t b = watch_bucket(dir);
-                for (struct watched **pp = &w->set[b]; *pp; pp = &(*pp)->hnext) {
-                        if ((*pp)->wd == ev->wd) {
-                                struct watched *e = *pp;
-                                *pp = e->hnext;
-                                w->by_wd[ev->wd] = NULL;
-                                free(e->path);
-                                free(e);
-                                break;
-                        }
+        if (ev->wd >= 0 && (size_t) ev->wd < w->n_wd) {
+                for (struct watched *e = w->by_wd[ev->wd]; e; e = e->wnext)
+                        n_dirs++;
+                dirs = n_dirs ? calloc(n_dirs, sizeof(*dirs)) : NULL;
+                n_dirs = 0;
+                for (struct watched *e = dirs ? w->by_wd[ev->wd] : NULL; e; e = e->wnext)
+                        if ((dirs[n_dirs] = strdup(e->path)))
+                                n_dirs++;
+                if (ev->mask & IN_IGNORED) {
+                        /* the directory is gone: every path of it may be watched anew */
+                        while (w->by_wd[ev->wd])
+                                watched_unlink(w, w->by_wd[ev->wd]);
                 }
         }
         pthread_mutex_unlock(&w->lock);
-        if (!dir)
-                return;
-        if (ev->len && ev->name[0]) {
-                if (asprintf(&path, "%s%s%s", dir, *dir ? "/" : "", ev->name) >= 0)
+        for (size_t i = 0; i < n_dirs; i++) {
+                const char *dir = dirs[i];
+                char *path = NULL;
+
+                if (ev->len && ev->name[0]) {
+                        if (asprintf(&path, "%s%s%s", dir, *dir ? "/" : "", ev->name) < 0)
+                                continue;
+                        if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE)))
+                                watch_dir_replaced(w, path, iv);
                         watch_changed(w, dir, path, iv);
-        } else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-                char *parent = kfs_path_dirname(dir);
-                if (parent && *dir)
-                        watch_changed(w, parent, dir, iv);
-                free(parent);
+                } else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+                        char *parent = kfs_path_dirname(dir);
+                        if (parent && *dir) {
+                                watch_dir_replaced(w, dir, iv);
+                                watch_changed(w, parent, dir, iv);
+                        }
+                        free(parent);
+                }
+                free(path);
+                free(dirs[i]);
         }
-        free(path);
-        free(dir);
+        free(dirs);
 }
 
 static void watch_notify(struct kfs_watch *w, struct invals *iv)
