@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -742,10 +743,17 @@ static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
         do_readdir(req, ino, size, off, fi, true);
 }
 
+#define DIRLIST_TRIM 4096       /* entries past which a released listing gives memory back */
+
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-        dirlist_free((struct dirlist *) (uintptr_t) fi->fh);
+        struct dirlist *l = (struct dirlist *) (uintptr_t) fi->fh;
+        bool big = l->n > DIRLIST_TRIM;
+
+        dirlist_free(l);
         fuse_reply_err(req, 0);
+        if (big)
+                malloc_trim(0);         /* a big listing's memory back to the system, not kept for the next */
 }
 
 /* ---- files ---- */
