@@ -133,6 +133,19 @@ extern const struct fuse_lowlevel_ops kfs_ops;
 /* ---- reports.c: MNT/.kubefs ---- */
 /* Renders `rep` (reports/) for the caller of `req` into `out`. */
 int kfs_fs_report(struct kfs_fs *fs, fuse_req_t req, const struct kfs_report *rep, struct kfs_buf *out);
+/*
+ * Renders `rep` for the caller of `req` into `out` on one of the report
+ * threads (KFS_REPORT_THREADS of them), never on a request thread: however
+ * many readers open reports, the other requests keep their workers. Then
+ * calls done(fs, req, fi, result, arg) there, which replies; `fi` is a copy.
+ * Returns 0 if queued, or -errno (nothing is called).
+ */
+#define KFS_REPORT_THREADS 2
+typedef void kfs_report_done_fn(struct kfs_fs *fs, fuse_req_t req, struct fuse_file_info *fi, int r, void *arg);
+int kfs_fs_report_queue(struct kfs_fs *fs, fuse_req_t req, const struct kfs_report *rep, struct kfs_buf *out,
+                        const struct fuse_file_info *fi, kfs_report_done_fn *done, void *arg);
+/* Waits for the queued reports to be done and stops their threads. */
+void kfs_fs_reports_stop(struct kfs_fs *fs);
 
 /* ---- watch.c: inotify, and kernel cache invalidation off the request threads ---- */
 struct kfs_watch *kfs_watch_new(struct kfs_fs *fs);

@@ -254,6 +254,7 @@ int kfs_mount_main(const struct kfs_options *o)
         /* a stop asked for (SIGTERM from systemctl stop, ^C) is a normal end */
         rc = r == 0 || r == SIGTERM || r == SIGINT || r == SIGHUP ? KFS_EXIT_OK : KFS_EXIT_FAILURE;
 out:
+        kfs_fs_reports_stop(&fs);
         kfs_watch_free(fs.watch);
         if (fs.se) {
                 if (mounted)

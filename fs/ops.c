@@ -830,6 +830,24 @@ static void sidecar_open_mode(struct kfs_fs *fs, struct node *n, struct handle *
         }
 }
 
+/* A report made for its reader (on a report thread): the open's reply. */
+static void report_opened(struct kfs_fs *fs, fuse_req_t req, struct fuse_file_info *fi, int r, void *arg)
+{
+        struct handle *h = arg;
+
+        if (r < 0) {
+                handle_put(fs, h);
+                fuse_reply_err(req, -r);
+                return;
+        }
+        h->data = kfs_buf_str(&h->report);
+        h->len = h->report.len;
+        fi->keep_cache = 0;
+        fi->direct_io = 1;      /* a report is made anew at each open; its size is only a hint */
+        fi->fh = (uintptr_t) h;
+        fuse_reply_open(req, fi);
+}
+
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
         struct kfs_fs *fs = fs_of(req);
@@ -868,11 +886,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 sidecar_open_mode(fs, n, h, fi);
                 break;
         case NODE_VFILE:
-                r = kfs_fs_report(fs, req, n->report, &h->report);
-                h->data = kfs_buf_str(&h->report);
-                h->len = h->report.len;
-                fi->keep_cache = 0;
-                fi->direct_io = 1;      /* a report is made anew at each open; its size is only a hint */
+                fi->fh = (uintptr_t) h;
+                r = kfs_fs_report_queue(fs, req, n->report, &h->report, fi, report_opened, h);
+                if (r == 0)
+                        return;         /* report_opened() replies */
                 break;
         default:
                 r = -EISDIR;
