@@ -30,7 +30,7 @@ struct kfs_entry {
         char *path;                     /* the source, ROOT-relative */
         const struct kfs_decoder *dec;
         uint64_t gen;                   /* distinct for every decode made */
-        uint64_t checked;               /* CLOCK_MONOTONIC ns of the last freshness check */
+        uint64_t checked;               /* CLOCK_MONOTONIC ns of the last freshness check (atomic: stored unlocked) */
         /* owned by the cache */
         unsigned refs;
         bool cached;
@@ -57,6 +57,10 @@ void kfs_cache_put(struct kfs_cache *c, struct kfs_entry *e);
  * `dropped(source path, userdata)` for each. Returns how many. */
 size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
                             void (*dropped)(const char *source, void *userdata), void *userdata);
+/* The same for every file whose path starts with `prefix` ("dir/"), and the
+ * probes under it. */
+size_t kfs_cache_invalidate_tree(struct kfs_cache *c, const char *prefix,
+                                 void (*dropped)(const char *source, void *userdata), void *userdata);
 void kfs_cache_clear(struct kfs_cache *c);
 
 /* Bytes held by cached entries (tests and .kubefs/version). */

@@ -56,6 +56,8 @@ void kfs_log(enum kfs_log_level level, const char *fmt, ...)
 
 static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* libfuse logs some messages in pieces (its unknown-option error in three):
+ * they are gathered into one line. */
 static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap)
 {
         size_t len = strlen(fuse_line);

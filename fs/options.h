@@ -21,6 +21,7 @@ struct kfs_options {
         double timeout;                 /* timeout=SECS: kernel entry/attr cache */
         size_t max_input;               /* max_input=SIZE: bigger sources get an error sidecar */
         size_t cache_size;              /* cache_size=SIZE: memory for decoded views */
+        size_t max_nodes;               /* max_nodes=N: past it the kernel is asked to forget entries */
         bool cross_mounts;              /* cross_mounts: descend into other filesystems */
         bool readdirplus;               /* noreaddirplus turns it off */
         bool symlinks_stored;           /* symlinks=stored: targets as stored (may lead out of the mount) */
