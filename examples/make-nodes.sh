@@ -462,12 +462,36 @@ EOF
 	ln -s /usr/lib/systemd/system/containerd.service "$R/etc/systemd/system/multi-user.target.wants/containerd.service"
 
 	# --- container runtime and CNI
-	put 644 "$R/etc/containerd/config.toml" <<'EOF'
+	# containerd 1.7's `containerd config default` (version 2), trimmed, as
+	# kubeadm's docs have it edited: SystemdCgroup = true; a private
+	# registry's credentials (secret: the password and auth).
+	local regpw regauth
+	regpw=$(randhex 12)
+	regauth=$(printf 'puller:%s' "$regpw" | base64 -w0)
+	printf '%s\n' "$regpw" "$regauth" >> "$S"
+	put 644 "$R/etc/containerd/config.toml" <<EOF
+disabled_plugins = []
+imports = ["/etc/containerd/conf.d/*.toml"]
+oom_score = 0
+root = "/var/lib/containerd"
+state = "/run/containerd"
 version = 2
 
+[grpc]
+  address = "/run/containerd/containerd.sock"
+  max_recv_message_size = 16777216
+  max_send_message_size = 16777216
+
 [plugins]
+  [plugins."io.containerd.gc.v1.scheduler"]
+    pause_threshold = 0.02
+    schedule_delay = "0s"
   [plugins."io.containerd.grpc.v1.cri"]
     sandbox_image = "registry.k8s.io/pause:3.9"
+    [plugins."io.containerd.grpc.v1.cri".registry.configs."registry.example.internal:5000".auth]
+      username = "puller"
+      password = "$regpw"
+      auth = "$regauth"
     [plugins."io.containerd.grpc.v1.cri".containerd]
       default_runtime_name = "runc"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes]
@@ -477,6 +501,11 @@ version = 2
             SystemdCgroup = true
     [plugins."io.containerd.grpc.v1.cri".registry]
       config_path = "/etc/containerd/certs.d"
+EOF
+	put 644 "$R/etc/containerd/conf.d/10-metrics.toml" <<'EOF'
+version = 2
+[metrics]
+  address = "127.0.0.1:1338"
 EOF
 	put 644 "$R/etc/containerd/certs.d/docker.io/hosts.toml" <<'EOF'
 server = "https://registry-1.docker.io"
