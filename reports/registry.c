@@ -8,8 +8,14 @@
 
 const struct kfs_report kfs_reports[] = {
         { "audit", kfs_report_audit },
+        { "audit.json", kfs_report_audit_json },
+        { "audit.xml", kfs_report_audit_xml },
         { "certs", kfs_report_certs },
         { "errors", kfs_report_errors },
+        { "kubelet/config.flat", kfs_report_kubelet_config_flat },
+        { "kubelet/config.json", kfs_report_kubelet_config_json },
+        { "kubelet/configz.json", kfs_report_kubelet_configz_json },
+        { "kubelet/flags", kfs_report_kubelet_flags },
         { "version", kfs_report_version },
         { 0 },
 };
