@@ -399,9 +399,8 @@ static void check_key_pairs(struct doctor *d)
                         if (pub && EVP_PKEY_eq(pub, k->k) != 1) {
                                 const char *ev[] = { strcmp(c->path, k->path) ? c->path : NULL, NULL };
                                 doctor_add(d, KFS_DOCTOR_ERROR, "key-pair", k->path, ev,
-                                           strcmp(c->path, k->path) ? "the private key does not match the certificate %s"
-                                                                    : "the private key does not match the certificate in the same file%s",
-                                           strcmp(c->path, k->path) ? "" : "");
+                                           "the private key does not match the certificate %s",
+                                           strcmp(c->path, k->path) ? "beside it" : "in the same file");
                         }
                 }
                 ERR_clear_error();
@@ -457,11 +456,11 @@ static void check_expiry(struct doctor *d)
                 if (c->index)
                         snprintf(where, sizeof(where), " (certificate %d of the file)", c->index + 1);
                 if (days < 0 || (days == 0 && secs <= 0))
-                        doctor_add(d, KFS_DOCTOR_ERROR, "expiry", c->path, NULL, "certificate CN=%s%s expired %d days ago",
-                                   cn, where, -days);
+                        doctor_add(d, KFS_DOCTOR_ERROR, "expiry", c->path, NULL, "certificate CN=%s%s expired %d day%s ago",
+                                   cn, where, -days, days == -1 ? "" : "s");
                 else if (days < DOCTOR_EXPIRING_DAYS)
                         doctor_add(d, KFS_DOCTOR_WARNING, "expiry", c->path, NULL,
-                                   "certificate CN=%s%s expires in %d days", cn, where, days);
+                                   "certificate CN=%s%s expires in %d day%s", cn, where, days, days == 1 ? "" : "s");
         }
 }
 
