@@ -46,6 +46,7 @@
 #include <string.h>
 
 #include "kubelet.h"
+#include "redact.h"
 #include "reports.h"
 #include "toml.h"
 #include "ydoc.h"
@@ -91,6 +92,7 @@ struct doctor {
         struct dkey *keys;
         size_t n_keys;
         struct kfs_kubelet *kubelet;
+        int kubelet_err;        /* kfs_kubelet_load()'s */
         int err;                /* -ENOMEM */
 };
 
@@ -185,6 +187,13 @@ static int dexists(struct doctor *d, const char *path)
                 return -1;
         r = kfs_root_stat(d->env->root, rel(path), KFS_RESOLVE_FOLLOW, &st);
         return r == 0 ? 1 : r == -ENOENT || r == -ENOTDIR ? 0 : -1;
+}
+
+/* Whether the reader may list the directory `dir` (read and search on it,
+ * search on every directory above). */
+static bool may_list(struct doctor *d, const char *dir)
+{
+        return kfs_report_may_search(d->env, dir) && kfs_report_may_read(d->env, dir);
 }
 
 static int pem_nopass(char *buf, int size, int rwflag, void *u)
@@ -464,21 +473,14 @@ static void check_expiry(struct doctor *d)
         }
 }
 
-static int rot_list(const struct kfs_report_env *env, const char *path, const struct stat *st, void *arg)
-{
-        (void) env, (void) st, (void) arg;
-        return 0;
-}
-
 /* kubelet-client-current.pem / kubelet-server-current.pem: the newest
  * rotated certificate beside it is the one it should point at. */
 static void check_rotation(struct doctor *d)
 {
         static const char *const kinds[] = { "client", "server", NULL };
-        (void) rot_list;
 
         for (size_t k = 0; kinds[k]; k++) {
-                char link[128], prefix[64], *target = NULL, *resolved = NULL;
+                char link[128], prefix[64], *resolved = NULL;
                 const struct dcert *cur, *newest = NULL;
 
                 snprintf(link, sizeof(link), "var/lib/kubelet/pki/kubelet-%s-current.pem", kinds[k]);
@@ -505,7 +507,6 @@ static void check_rotation(struct doctor *d)
                         doctor_add(d, KFS_DOCTOR_WARNING, "kubelet-rotation", link, ev,
                                    "points at /%s, older than the rotated /%s beside it", resolved, newest->path);
                 }
-                free(target);
                 free(resolved);
         }
 }
@@ -679,7 +680,6 @@ static void check_ca_agreement(struct doctor *d)
         };
         const struct dcert *ca = NULL;
         const char *ca_path = NULL;
-        char **names = NULL;
 
         for (size_t i = 0; cas[i] && !ca; i++)
                 if ((ca = cert_at(d, cas[i])))
@@ -688,7 +688,7 @@ static void check_ca_agreement(struct doctor *d)
                 check_kubeconfig(d, kubeadm[i], ca ? ca->x : NULL, ca_path);
         /* kubeasz, hand-made clusters: etc/kubernetes/NAME.kubeconfig */
         struct stat st;
-        if (kfs_report_may_search(d->env, "etc/kubernetes") &&
+        if (may_list(d, "etc/kubernetes") &&
             kfs_root_stat(d->env->root, "etc/kubernetes", KFS_RESOLVE_FOLLOW, &st) == 0) {
                 DIR *dir = NULL;
                 int fd = kfs_root_open(d->env->root, "etc/kubernetes", O_RDONLY | O_DIRECTORY, KFS_RESOLVE_FOLLOW);
@@ -706,7 +706,6 @@ static void check_ca_agreement(struct doctor *d)
                 if (dir)
                         closedir(dir);
         }
-        free(names);
         /* the kubelet's client CA bundle must hold the cluster CA */
         const char *json = d->kubelet && ca ? kfs_kubelet_get(d->kubelet, "authentication.x509.clientCAFile", NULL) : NULL;
         json_t *j = json ? json_loads(json, JSON_DECODE_ANY, NULL) : NULL;
@@ -814,7 +813,7 @@ static void tomls_glob(struct doctor *d, struct tomls *t, const char *dir, const
         char **names = NULL;
         size_t n = 0;
 
-        if (!kfs_report_may_search(d->env, dir))
+        if (!may_list(d, dir))
                 return;
         fd = kfs_root_open(d->env->root, dir, O_RDONLY | O_DIRECTORY, KFS_RESOLVE_FOLLOW);
         if (fd >= 0 && !(dp = fdopendir(fd)))
@@ -1206,7 +1205,7 @@ static void check_conflicts(struct doctor *d)
                 if (!differs)
                         continue;
                 /* secrets never reach a report: a secret flag's values are not shown */
-                bool secret = strstr(fv[i].name, "token") || strstr(fv[i].name, "password") || strstr(fv[i].name, "secret");
+                bool secret = kfs_redact_name(fv[i].name, strlen(fv[i].name));
                 const char *lose = flag_origin(d, have_unit ? unit.res : NULL, fv[i].name, fv[i].value);
                 const char *win = flag_origin(d, have_unit ? unit.res : NULL, fv[i].name, fv[last].value);
                 const char *ev[] = { lose ? lose : src, win && (!lose || strcmp(win, lose)) ? win : NULL, NULL };
@@ -1253,7 +1252,8 @@ static void doctor_release(struct doctor *d)
 static int doctor_run(const struct kfs_report_env *env, struct doctor *d)
 {
         *d = (struct doctor) { .env = env };
-        if (kfs_kubelet_load(env, &d->kubelet) < 0)
+        d->kubelet_err = kfs_kubelet_load(env, &d->kubelet);
+        if (d->kubelet_err < 0)
                 d->kubelet = NULL;
         collect(d);
         check_runtime(d);
@@ -1331,7 +1331,8 @@ int kfs_report_doctor(const struct kfs_report_env *env, struct kfs_buf *out)
         doctor_counts(&d, c);
         kfs_buf_addf(out, "summary: %zu error%s, %zu warning%s, %zu info (%d checks%s)\n", c[0], c[0] == 1 ? "" : "s",
                      c[1], c[1] == 1 ? "" : "s", c[2], DOCTOR_N_CHECKS,
-                     d.kubelet ? "" : "; no kubelet found: its checks were skipped");
+                     d.kubelet ? "" : d.kubelet_err == -ENOENT ? "; no kubelet found: its checks were skipped"
+                                                               : "; the kubelet's unit or configuration is not readable: its checks were skipped");
         doctor_release(&d);
         return out->err;
 }
