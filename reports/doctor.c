@@ -280,9 +280,14 @@ static int collect_file(const struct kfs_report_env *env, const char *path, cons
                                 break;
                         d->certs = nc;
                         X509 *x = sk_X509_value(sk, i);
+                        char *p = strdup(path);
+                        if (!p) {
+                                d->err = -ENOMEM;
+                                break;
+                        }
                         X509_up_ref(x);
                         d->certs[d->n_certs++] = (struct dcert) {
-                                .path = strdup(path), .x = x, .index = i, .ca = X509_check_ca(x) > 0,
+                                .path = p, .x = x, .index = i, .ca = X509_check_ca(x) > 0,
                         };
                 }
                 sk_X509_pop_free(sk, X509_free);
@@ -290,9 +295,11 @@ static int collect_file(const struct kfs_report_env *env, const char *path, cons
         if (is_key_name(name) && has_block(data, "PRIVATE KEY-----") && d->n_keys < DOCTOR_MAX_KEYS) {
                 EVP_PKEY *k = pem_key(data, len);
                 struct dkey *nk = k ? realloc(d->keys, (d->n_keys + 1) * sizeof(*nk)) : NULL;
-                if (nk) {
+                char *p = nk ? strdup(path) : NULL;
+                if (nk)
                         d->keys = nk;
-                        d->keys[d->n_keys++] = (struct dkey) { .path = strdup(path), .k = k };
+                if (p) {
+                        d->keys[d->n_keys++] = (struct dkey) { .path = p, .k = k };
                 } else {
                         EVP_PKEY_free(k);
                 }
