@@ -979,6 +979,30 @@ static void kl_texts(struct kfs_kubelet *k, const json_t *v, struct kfs_buf *pat
 /* staticPodURLHeader may carry credentials (an Authorization header); a
  * key the kubelet does not know may be anything: every value under a name
  * that carries secrets (redact.h) is shown as REDACTED too. */
+/* Whether `key` names a KubeletConfiguration field kubefs knows (a
+ * component of a defaults or flags path): those are not secrets, even
+ * configMapAndSecretChangeDetectionStrategy. */
+static bool kl_path_has(const char *path, const char *key, size_t n)
+{
+        for (const char *p = path; (p = strstr(p, key)); p += n)
+                if ((p == path || p[-1] == '.') && (p[n] == '\0' || p[n] == '.'))
+                        return true;
+        return false;
+}
+
+static bool kl_known_field(const char *key)
+{
+        size_t n = strlen(key);
+
+        for (const struct kfs_kubelet_default *d = kfs_kubelet_defaults; d->path; d++)
+                if (kl_path_has(d->path, key, n))
+                        return true;
+        for (const struct kfs_kubelet_flag *f = kfs_kubelet_flags; f->name; f++)
+                if (kl_path_has(f->path, key, n))
+                        return true;
+        return false;
+}
+
 static void kl_redact(json_t *v, int depth)
 {
         const char *key;
@@ -992,7 +1016,7 @@ static void kl_redact(json_t *v, int depth)
                 return;
         }
         json_object_foreach(v, key, c) {
-                if (kfs_redact_name(key, strlen(key)) && !json_is_object(c))
+                if (kfs_redact_name(key, strlen(key)) && !kl_known_field(key) && !json_is_object(c))
                         json_object_set_new(v, key, json_string(KFS_REDACTED));
                 else
                         kl_redact(c, depth + 1);

@@ -122,6 +122,8 @@ static void test_effective(void)
         /* no secret reaches a view */
         v = kfs_kubelet_get(k, "staticPodURLHeader", NULL);
         CHECK(v && !strstr(v, "s3cret") && strstr(v, "REDACTED"));
+        /* a field of the kubelet's whose name has "Secret" in it is no secret */
+        CHECK_STR(kfs_kubelet_get(k, "configMapAndSecretChangeDetectionStrategy", NULL), "\"Watch\"");
         CHECK_STR(kfs_kubelet_get(k, "extra", NULL), "{\"bootstrapToken\":\"REDACTED\",\"password\":\"REDACTED\"}");
         kfs_kubelet_free(k);
 
