@@ -1274,7 +1274,8 @@ static int doctor_run(const struct kfs_report_env *env, struct doctor *d)
         check_conflicts(d);
         if (d->err)
                 return d->err;
-        qsort(d->f, d->n, sizeof(*d->f), finding_cmp);
+        if (d->n)       /* qsort(NULL, 0) is undefined */
+                qsort(d->f, d->n, sizeof(*d->f), finding_cmp);
         /* one finding once (a CA file read twice, two checks alike) */
         size_t k = 0;
         for (size_t i = 0; i < d->n; i++) {
