@@ -11,6 +11,8 @@ const struct kfs_report kfs_reports[] = {
         { "audit.json", kfs_report_audit_json },
         { "audit.xml", kfs_report_audit_xml },
         { "certs", kfs_report_certs },
+        { "doctor", kfs_report_doctor },
+        { "doctor.json", kfs_report_doctor_json },
         { "errors", kfs_report_errors },
         { "kubelet/config.flat", kfs_report_kubelet_config_flat },
         { "kubelet/config.json", kfs_report_kubelet_config_json },

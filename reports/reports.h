@@ -13,6 +13,8 @@ int kfs_report_audit(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_audit_json(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_audit_xml(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_certs(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_doctor(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_doctor_json(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_errors(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_kubelet_flags(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_kubelet_config_flat(const struct kfs_report_env *env, struct kfs_buf *out);

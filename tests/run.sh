@@ -33,7 +33,7 @@ if [ -z "${KUBEFS_NO_SANITIZE:-}" ]; then
         # not --suite package: it rebuilds kubefs as a Debian package (plain)
         meson test -C build-asan --print-errorlogs --suite unit --suite golden --suite mount \
                 --suite x509 --suite oracle --suite corpus --suite decode
-        meson test -C build-asan --print-errorlogs yaml-json-oracle yaml-secrets
+        meson test -C build-asan --print-errorlogs yaml-json-oracle yaml-secrets toml-test toml-oracle
         unset ASAN_OPTIONS UBSAN_OPTIONS
 
         # ThreadSanitizer over the daemon: the mount tests, the stress run among them
