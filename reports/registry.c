@@ -10,6 +10,7 @@ const struct kfs_report kfs_reports[] = {
         { "audit", kfs_report_audit },
         { "certs", kfs_report_certs },
         { "errors", kfs_report_errors },
+        { "metrics/kubefs.prom", kfs_report_metrics },
         { "version", kfs_report_version },
         { 0 },
 };

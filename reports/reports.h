@@ -11,5 +11,6 @@
 
 int kfs_report_audit(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_certs(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_metrics(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_errors(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_version(const struct kfs_report_env *env, struct kfs_buf *out);
