@@ -9,6 +9,8 @@
 const struct kfs_report kfs_reports[] = {
         { "audit", kfs_report_audit },
         { "certs", kfs_report_certs },
+        { "check-expiration", kfs_report_check_expiration },
+        { "check-expiration.json", kfs_report_check_expiration_json },
         { "errors", kfs_report_errors },
         { "metrics/kubefs.prom", kfs_report_metrics },
         { "version", kfs_report_version },

@@ -10,6 +10,8 @@
 #include "report.h"
 
 int kfs_report_audit(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_check_expiration(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_check_expiration_json(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_certs(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_metrics(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_errors(const struct kfs_report_env *env, struct kfs_buf *out);
