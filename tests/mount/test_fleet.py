@@ -279,3 +279,17 @@ def test_source_errors(tree):
                         "metrics/kubefs.prom"], capture_output=True, text=True, check=True)
     errors = {(l["filepath"], l["reason"]) for l, v in parse_exposition(p.stdout).get("kubefs_source_errors", [])}
     assert errors == {("/etc/kubernetes/pki/bad.crt", "bad_pem"), ("/etc/kubernetes/bad.conf", "decode_failed")}
+
+
+def test_daemonset_runs_the_textfile_collector():
+    """The DaemonSet example's node_exporter reads the directory the mount test reads."""
+    import yaml
+    with open(os.path.join(TOP, "examples", "kubefs-daemonset.yaml")) as f:
+        ds = yaml.safe_load(f)
+    containers = {c["name"]: c for c in ds["spec"]["template"]["spec"]["containers"]}
+    assert "/run/kubefs" in containers["kubefs"]["command"]
+    ne = containers["node-exporter"]
+    assert "--collector.textfile.directory=/run/kubefs/.kubefs/metrics" in ne["args"]
+    assert "--collector.disable-defaults" in ne["args"] and "--collector.textfile" in ne["args"]
+    mounts = {v["mountPath"]: v for v in ne["volumeMounts"]}
+    assert mounts["/run/kubefs"]["mountPropagation"] == "HostToContainer"
