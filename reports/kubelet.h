@@ -43,3 +43,28 @@ const char *kfs_kubelet_get(const struct kfs_kubelet *k, const char *path, const
 
 /* The --config file (ROOT path) in use, or NULL. */
 const char *kfs_kubelet_config_path(const struct kfs_kubelet *k);
+
+/* The --config-dir in use (ROOT path), or NULL. */
+const char *kfs_kubelet_config_dir(const struct kfs_kubelet *k);
+
+/* The drop-ins merged from --config-dir, in kubelet's order (ROOT paths). */
+char *const *kfs_kubelet_dropins(const struct kfs_kubelet *k, size_t *ret_n);
+
+/* Why the kubelet as its files configure it would refuse to start (a
+ * missing or broken --config file, a drop-in without its kind), or why the
+ * configuration shown is incomplete for this reader; NULL when neither. */
+const char *kfs_kubelet_error(const struct kfs_kubelet *k);
+
+/* "# " lines saying what was found and left out ("" when nothing). */
+const char *kfs_kubelet_notes(const struct kfs_kubelet *k);
+
+/* Where the kubelet was found: "unit", "k3s", "rke2" or "microk8s". */
+const char *kfs_kubelet_kind(const struct kfs_kubelet *k);
+
+/* The reports' bodies: the argv as a .flags view; the effective
+ * configuration as .flat lines ending in "    # SOURCE", sorted by path;
+ * as JSON (configz: wrapped in {"kubeletconfig": ...} as the kubelet's
+ * /configz endpoint serves it). */
+int kfs_kubelet_render_flags(const struct kfs_kubelet *k, struct kfs_buf *out);
+int kfs_kubelet_render_flat(const struct kfs_kubelet *k, struct kfs_buf *out);
+int kfs_kubelet_render_json(const struct kfs_kubelet *k, bool configz, struct kfs_buf *out);

@@ -8,10 +8,16 @@
 
 const struct kfs_report kfs_reports[] = {
         { "audit", kfs_report_audit },
+        { "audit.json", kfs_report_audit_json },
+        { "audit.xml", kfs_report_audit_xml },
         { "certs", kfs_report_certs },
         { "check-expiration", kfs_report_check_expiration },
         { "check-expiration.json", kfs_report_check_expiration_json },
         { "errors", kfs_report_errors },
+        { "kubelet/config.flat", kfs_report_kubelet_config_flat },
+        { "kubelet/config.json", kfs_report_kubelet_config_json },
+        { "kubelet/configz.json", kfs_report_kubelet_configz_json },
+        { "kubelet/flags", kfs_report_kubelet_flags },
         { "metrics/kubefs.prom", kfs_report_metrics },
         { "version", kfs_report_version },
         { 0 },

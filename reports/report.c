@@ -134,7 +134,7 @@ static bool reader_allows(const struct kfs_reader *rd, const struct stat *st, un
 }
 
 /* Whether the reader may reach `path` and then do `want` to it (4: read a
- * regular file, 1: search a directory). */
+ * regular file, 1: search a directory, 5: list a directory). */
 static bool report_may(const struct kfs_report_env *env, const char *path, unsigned want)
 {
         const struct kfs_reader *rd = env->reader;
@@ -205,8 +205,11 @@ bool kfs_report_may_search(const struct kfs_report_env *env, const char *dir)
 
 bool kfs_report_may_read_result(const struct kfs_report_env *env, const struct kfs_result *res)
 {
+        /* a directory a decoder listed (a unit's drop-in dirs) is the
+         * reader's to list, not to read as a file */
         for (size_t i = 0; i < res->n_deps; i++)
-                if (res->deps[i].exists && !kfs_report_may_read(env, res->deps[i].path))
+                if (res->deps[i].exists &&
+                    !report_may(env, res->deps[i].path, S_ISDIR(res->deps[i].st.st_mode) ? 5 : 4))
                         return false;
         return true;
 }
