@@ -19,8 +19,8 @@
  *
  * kubefs's own families: kubefs_x509_cert_san, kubefs_x509_key_matches,
  * kubefs_source_errors (the exporter's reason words), kubefs_build_info,
- * and kubefs_audit_check / kubefs_doctor_finding where the audit and the
- * doctor give them (metrics_audit() below).
+ * kubefs_audit_check{id,status} from the audit (audit.h), and
+ * kubefs_doctor_finding where the doctor gives it (metrics_doctor() below).
  *
  * Made once per open for its reader (report.h): only files the reader
  * may read, keys included (a key it may not read gives no key_matches).
@@ -32,6 +32,7 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "audit.h"
 #include "certreport.h"
 #include "pem.h"
 #include "pkey.h"
@@ -380,14 +381,33 @@ static int metrics_file(const struct kfs_report_env *env, const char *path, cons
         return r == -ENOMEM ? r : 0;
 }
 
+static int metrics_audit_one(const struct kfs_audit_result *res, void *arg)
+{
+        struct metrics *m = arg;
+        struct kfs_buf b = KFS_BUF_INIT(KFS_MAX_OUTPUT);
+
+        metrics_label(&b, "id", res->id);
+        metrics_label(&b, "status", kfs_audit_status_name(res->status));
+        return metrics_series(&m->f[F_AUDIT], &b, 1);
+}
+
 /*
- * The audit's and the doctor's findings, as kubefs_audit_check{id,status}
- * and kubefs_doctor_finding{...}: the hook where they join the families
- * once reports/audit.h and the doctor expose an iterator over their
- * findings (kfs_audit_each()). Until then these families stay empty and
- * are not written.
+ * The audit's checks as kubefs_audit_check{id,status} 1 (audit.h: the same
+ * results as .kubefs/audit, for the same reader). The doctor's findings,
+ * kubefs_doctor_finding, join here once the doctor exposes an iterator
+ * over them (metrics_doctor()): until then that family stays empty and is
+ * not written.
  */
 static int metrics_audit(struct metrics *m)
+{
+        int r = kfs_audit_each(m->env, metrics_audit_one, m);
+
+        /* a node with neither a control plane nor a kubelet has no audit */
+        return r == -ENOENT ? 0 : r;
+}
+
+/* The hook for .kubefs/doctor's findings (kubefs_doctor_finding). */
+static int metrics_doctor(struct metrics *m)
 {
         (void) m;
         return 0;
@@ -439,7 +459,7 @@ int kfs_report_metrics(const struct kfs_report_env *env, struct kfs_buf *out)
                                     "Whether the private key beside the certificate is its key (1) or not (0)" },
                         [F_ERRORS] = { "kubefs_source_errors",
                                        "A file kubefs takes for a certificate file gave none, and why (1)" },
-                        [F_AUDIT] = { "kubefs_audit_check", "A CIS file check of .kubefs/audit and its status (1)" },
+                        [F_AUDIT] = { "kubefs_audit_check", "A check of .kubefs/audit (CIS Kubernetes Benchmark) and its status (1)" },
                         [F_DOCTOR] = { "kubefs_doctor_finding", "A finding of .kubefs/doctor (1)" },
                         [F_BUILD] = { "kubefs_build_info", "kubefs and the libraries it runs on (1)" },
                 },
@@ -457,6 +477,8 @@ int kfs_report_metrics(const struct kfs_report_env *env, struct kfs_buf *out)
                 r = kfs_certreport_each_error(m.report, metrics_error, &m);
         if (r == 0)
                 r = metrics_audit(&m);
+        if (r == 0)
+                r = metrics_doctor(&m);
         if (r == 0)
                 r = metrics_build(&m);
         for (int i = 0; i < F_N; i++) {

@@ -6,6 +6,7 @@ examples/; what a reader who may not read the keys sees.
 node_exporter is started bound to 127.0.0.1 on a free port with only the
 textfile collector, scraped with a bounded client, and always killed at
 teardown."""
+import json
 import os
 import shutil
 import socket
@@ -226,6 +227,14 @@ def test_node_exporter_scrape(mount, example_nodes, node_exporter, layout):
         assert ("/etc/kubernetes/pki/apiserver.crt" in {l["filepath"] for l, _ in matches})
     assert "kubefs_source_errors" not in scraped
     assert [l["version"] for l, _ in scraped["kubefs_build_info"]]
+
+    # the audit's checks, as .kubefs/audit.json (kube-bench's JSON) lists them
+    with open(m.path(".kubefs/audit.json")) as f:
+        doc = json.load(f)
+    audit = {(r["test_number"], r["status"]) for c in doc.get("Controls", []) for t in c["tests"]
+             for r in t["results"]}
+    checks = {(l["id"], l["status"]) for l, v in scraped.get("kubefs_audit_check", []) if v == 1.0}
+    assert checks == audit and (layout == "k3s" or checks)
 
 
 @pytest.mark.skipif(not PROMTOOL, reason="promtool (Debian's prometheus) is not installed")
