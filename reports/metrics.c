@@ -406,6 +406,31 @@ static int metrics_audit(struct metrics *m)
         return r == -ENOENT ? 0 : r;
 }
 
+/* The kubelet's rotation links: a "-current.pem" pointing at nothing is the
+ * exporter's broken_symlink (the walk gives regular files only). */
+static int metrics_links(struct metrics *m)
+{
+        static const char *const links[] = {
+                "var/lib/kubelet/pki/kubelet-client-current.pem",
+                "var/lib/kubelet/pki/kubelet-server-current.pem",
+        };
+        int r = 0;
+
+        for (size_t i = 0; i < sizeof(links) / sizeof(links[0]) && r == 0; i++) {
+                struct stat st;
+                char *dir = strndup(links[i], (size_t) (strrchr(links[i], '/') - links[i]));
+
+                if (!dir)
+                        return -ENOMEM;
+                if (kfs_report_may_search(m->env, dir) &&
+                    kfs_root_stat(m->env->root, links[i], KFS_RESOLVE_NOFOLLOW, &st) == 0 && S_ISLNK(st.st_mode) &&
+                    kfs_root_stat(m->env->root, links[i], KFS_RESOLVE_FOLLOW, &st) < 0)
+                        r = kfs_certreport_error(m->report, links[i], "broken_symlink");
+                free(dir);
+        }
+        return r;
+}
+
 /* The hook for .kubefs/doctor's findings (kubefs_doctor_finding). */
 static int metrics_doctor(struct metrics *m)
 {
@@ -469,6 +494,8 @@ int kfs_report_metrics(const struct kfs_report_env *env, struct kfs_buf *out)
         if (!m.report)
                 return -ENOMEM;
         r = kfs_report_walk(env, "", metrics_file, &m);
+        if (r == 0)
+                r = metrics_links(&m);
         if (r == 0)
                 r = kfs_certreport_each(m.report, metrics_cert, &m);
         if (r == 0)

@@ -6,6 +6,7 @@ examples/; what a reader who may not read the keys sees.
 node_exporter is started bound to 127.0.0.1 on a free port with only the
 textfile collector, scraped with a bounded client, and always killed at
 teardown."""
+import base64
 import json
 import os
 import shutil
@@ -284,10 +285,22 @@ def test_source_errors(tree):
     write(os.path.join(tree, "etc/kubernetes/bad.conf"),
           "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
           "    server: https://x\n    certificate-authority-data: 'a b'\n")
+    # a certificate's base64 with a space inside: OpenSSL's decoder would take it, Go's
+    # (kubectl's) refuses the file, and so does kubefs: no series, a decode_failed
+    from conftest import make_cert
+    make_cert(os.path.join(tree, "tmp/ca.crt"))
+    with open(os.path.join(tree, "tmp/ca.crt"), "rb") as f:
+        b64 = base64.b64encode(f.read()).decode()
+    write(os.path.join(tree, "etc/kubernetes/spaced.conf"),
+          "apiVersion: v1\nkind: Config\nclusters:\n- name: c\n  cluster:\n"
+          f"    server: https://x\n    certificate-authority-data: {b64[:40]} {b64[40:]}\n")
     p = subprocess.run([os.environ.get("KUBEFS", "build/kubefs"), "report", "--root", tree,
                         "metrics/kubefs.prom"], capture_output=True, text=True, check=True)
-    errors = {(l["filepath"], l["reason"]) for l, v in parse_exposition(p.stdout).get("kubefs_source_errors", [])}
-    assert errors == {("/etc/kubernetes/pki/bad.crt", "bad_pem"), ("/etc/kubernetes/bad.conf", "decode_failed")}
+    scraped = parse_exposition(p.stdout)
+    errors = {(l["filepath"], l["reason"]) for l, v in scraped.get("kubefs_source_errors", [])}
+    assert errors == {("/etc/kubernetes/pki/bad.crt", "bad_pem"), ("/etc/kubernetes/bad.conf", "decode_failed"),
+                      ("/etc/kubernetes/spaced.conf", "decode_failed")}
+    assert "x509_cert_not_after" not in scraped
 
 
 def test_daemonset_runs_the_textfile_collector():
@@ -302,3 +315,37 @@ def test_daemonset_runs_the_textfile_collector():
     assert "--collector.disable-defaults" in ne["args"] and "--collector.textfile" in ne["args"]
     mounts = {v["mountPath"]: v for v in ne["volumeMounts"]}
     assert mounts["/run/kubefs"]["mountPropagation"] == "HostToContainer"
+
+
+def test_hostile_names_through_node_exporter(mount, tree, node_exporter):
+    """Quotes, backslashes, newlines and invalid UTF-8 in paths and subjects: escaped and made
+    valid UTF-8, so node_exporter takes the file (scrape_error 0) and gives back the names."""
+    from conftest import make_cert
+    pki = os.path.join(tree, "etc/kubernetes/pki")
+    names = {'we"ird\\name.crt': 'we"ird\\name.crt', "new\nline.crt": "new\nline.crt",
+             "caf\u00e9.crt": "caf\u00e9.crt"}
+    for fn in names:
+        # -subj: a backslash escapes the next character; -utf8: the bytes are UTF-8
+        make_cert(os.path.join(pki, fn), cn='CN "quoted" \\\\ caf\u00e9', extra=("-utf8",))
+    make_cert(os.fsdecode(os.path.join(os.fsencode(pki), b"bad\xffutf8.crt")), cn="bad")
+    names["bad\ufffdutf8.crt"] = "bad\ufffdutf8.crt"
+    # the kubelet's rotation link pointing at nothing
+    os.makedirs(os.path.join(tree, "var/lib/kubelet/pki"))
+    os.symlink("/var/lib/kubelet/pki/kubelet-client-2020-01-01-00-00-00.pem",
+               os.path.join(tree, "var/lib/kubelet/pki/kubelet-client-current.pem"))
+    m = mount(tree)
+    ne = node_exporter(m.path(".kubefs/metrics"))
+    text = ne.scrape()
+    scraped = parse_exposition(text)
+    assert scraped["node_textfile_scrape_error"] == [({}, 0.0)], ne.text_log()
+    got = {l["filename"]: l for l, _ in scraped["x509_cert_not_after"]}
+    assert set(got) == set(names)
+    for fn, labels in got.items():
+        assert labels["filepath"] == "/etc/kubernetes/pki/" + fn
+        if fn != "bad\ufffdutf8.crt":
+            assert labels["subject_CN"] == 'CN "quoted" \\ caf\u00e9'
+    assert {(l["filepath"], l["reason"]) for l, _ in scraped["kubefs_source_errors"]} == \
+        {("/var/lib/kubelet/pki/kubelet-client-current.pem", "broken_symlink")}
+    # the file's mtime is when it was made, for this read
+    (mtime,) = [v for l, v in scraped["node_textfile_mtime_seconds"]]
+    assert abs(mtime - time.time()) < 60
