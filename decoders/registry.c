@@ -21,6 +21,7 @@ const struct kfs_decoder *const kfs_decoders[] = {
         &kfs_decoder_pod,               /* Pod manifests */
         &kfs_decoder_rancher,           /* k3s/rke2 config.yaml */
         &kfs_decoder_microk8s,          /* microk8s args/ files */
+        &kfs_decoder_toml,              /* containerd, CRI-O and other TOML */
         &kfs_decoder_yaml,              /* any YAML or JSON */
         &kfs_decoder_objects,           /* Kubernetes objects in YAML or JSON */
         NULL,

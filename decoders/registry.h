@@ -13,5 +13,6 @@ extern const struct kfs_decoder kfs_decoder_envfile;     /* envfile.c */
 extern const struct kfs_decoder kfs_decoder_pod;         /* pod.c */
 extern const struct kfs_decoder kfs_decoder_rancher;     /* rancher.c */
 extern const struct kfs_decoder kfs_decoder_microk8s;    /* microk8s.c */
+extern const struct kfs_decoder kfs_decoder_toml;        /* toml.c */
 extern const struct kfs_decoder kfs_decoder_yaml;        /* yaml.c */
 extern const struct kfs_decoder kfs_decoder_objects;     /* objects.c */

@@ -11,6 +11,7 @@
 #   OUTDIR/kubeadm/   a kubeadm v1.30 control-plane node (Ubuntu, deb packages)
 #   OUTDIR/kubeasz/   a kubeasz (binary install) master+node
 #   OUTDIR/k3s/       a k3s server with embedded etcd
+#   OUTDIR/broken/    the kubeadm node with one fault per check of .kubefs/doctor
 #
 # and, beside them (never inside a root), OUTDIR/<layout>.secrets: every secret
 # value planted in that root, one per line, for leak tests.
@@ -462,12 +463,36 @@ EOF
 	ln -s /usr/lib/systemd/system/containerd.service "$R/etc/systemd/system/multi-user.target.wants/containerd.service"
 
 	# --- container runtime and CNI
-	put 644 "$R/etc/containerd/config.toml" <<'EOF'
+	# containerd 1.7's `containerd config default` (version 2), trimmed, as
+	# kubeadm's docs have it edited: SystemdCgroup = true; a private
+	# registry's credentials (secret: the password and auth).
+	local regpw regauth
+	regpw=$(randhex 12)
+	regauth=$(printf 'puller:%s' "$regpw" | base64 -w0)
+	printf '%s\n' "$regpw" "$regauth" >> "$S"
+	put 644 "$R/etc/containerd/config.toml" <<EOF
+disabled_plugins = []
+imports = ["/etc/containerd/conf.d/*.toml"]
+oom_score = 0
+root = "/var/lib/containerd"
+state = "/run/containerd"
 version = 2
 
+[grpc]
+  address = "/run/containerd/containerd.sock"
+  max_recv_message_size = 16777216
+  max_send_message_size = 16777216
+
 [plugins]
+  [plugins."io.containerd.gc.v1.scheduler"]
+    pause_threshold = 0.02
+    schedule_delay = "0s"
   [plugins."io.containerd.grpc.v1.cri"]
     sandbox_image = "registry.k8s.io/pause:3.9"
+    [plugins."io.containerd.grpc.v1.cri".registry.configs."registry.example.internal:5000".auth]
+      username = "puller"
+      password = "$regpw"
+      auth = "$regauth"
     [plugins."io.containerd.grpc.v1.cri".containerd]
       default_runtime_name = "runc"
       [plugins."io.containerd.grpc.v1.cri".containerd.runtimes]
@@ -477,6 +502,11 @@ version = 2
             SystemdCgroup = true
     [plugins."io.containerd.grpc.v1.cri".registry]
       config_path = "/etc/containerd/certs.d"
+EOF
+	put 644 "$R/etc/containerd/conf.d/10-metrics.toml" <<'EOF'
+version = 2
+[metrics]
+  address = "127.0.0.1:1338"
 EOF
 	put 644 "$R/etc/containerd/certs.d/docker.io/hosts.toml" <<'EOF'
 server = "https://registry-1.docker.io"
@@ -1757,6 +1787,54 @@ users:
 EOF
 }
 
+# make_broken: the kubeadm node with one fault per check of `.kubefs/doctor`
+# (man kubefs, DOCTOR), each as an admin could make it:
+#   cgroup-driver      containerd's runc runtime back to SystemdCgroup = false
+#   runtime-endpoint   containerd's grpc.address moved to another socket
+#   ca-agreement       admin.conf trusts a look-alike CA (also CN=kubernetes)
+#   chain              apiserver-kubelet-client.crt re-issued by that CA
+#   key-pair           front-proxy-client.key replaced by a new key
+#   expiry             kept from kubeadm: an expired and an expiring certificate
+#   kubelet-rotation   kubelet-client-current.pem back on the bootstrap certificate
+#   apiserver-san      a new --advertise-address and hostname the certificate lacks
+#   missing-file       the kubelet's clientCAFile and an audit policy hostPath gone
+#   conflicting-flags  --pod-infra-container-image in kubeadm-flags.env and /etc/default/kubelet
+make_broken() {
+	local R=$STAGE/broken S=$STAGE/broken.secrets
+	local P=$R/etc/kubernetes/pki K=$R/etc/kubernetes L=$R/var/lib/kubelet
+	local t0=$((NOW - 30 * DAY)) y1=$((365 * DAY)) boot
+
+	cp -a "$STAGE/kubeadm" "$R"
+	cp "$STAGE/kubeadm.secrets" "$S"
+	sed -i 's/SystemdCgroup = true/SystemdCgroup = false/' "$R/etc/containerd/config.toml"
+	sed -i 's|^  address = "/run/containerd/containerd.sock"|  address = "/run/containerd/containerd-2.sock"|' \
+		"$R/etc/containerd/config.toml"
+	genkey ec "$WORK/rogue-ca.key" "$WORK/new-fp.key"
+	sign "$WORK/rogue-ca.key" /CN=kubernetes $((t0 - 300)) $((t0 + 10 * y1)) "$(ext_ca DNS:kubernetes)" \
+		"$WORK/rogue-ca.crt"
+	sed -i "s|^    certificate-authority-data: .*|    certificate-authority-data: $(b64 "$WORK/rogue-ca.crt")|" "$K/admin.conf"
+	sign "$P/apiserver-kubelet-client.key" /O=kubeadm:cluster-admins/CN=kube-apiserver-kubelet-client \
+		$((t0 - 300)) $((t0 + y1)) "$(ext_leaf clientAuth)" "$P/apiserver-kubelet-client.crt" \
+		"$WORK/rogue-ca.crt" "$WORK/rogue-ca.key"
+	cp "$WORK/new-fp.key" "$P/front-proxy-client.key"
+	chmod 600 "$P/front-proxy-client.key"
+	keyline "$P/front-proxy-client.key" >> "$S"
+	boot=$(cd "$L/pki" && ls kubelet-client-2*.pem | sort | head -n 1)
+	ln -sfn "/var/lib/kubelet/pki/$boot" "$L/pki/kubelet-client-current.pem"
+	sed -i 's|--advertise-address=10.0.0.10|--advertise-address=10.0.0.99|' "$K/manifests/kube-apiserver.yaml"
+	printf 'k8s-cp-9\n' > "$R/etc/hostname"
+	sed -i 's|clientCAFile: /etc/kubernetes/pki/ca.crt|clientCAFile: /etc/kubernetes/pki/client-ca.crt|' "$L/config.yaml"
+	python3 - "$K/manifests/kube-apiserver.yaml" <<'PY'
+import sys
+p = sys.argv[1]
+s = open(p).read()
+s = s.replace("  volumes:\n", "  volumes:\n  - hostPath:\n      path: /etc/kubernetes/audit-policy.yaml\n      type: File\n    name: audit-policy\n", 1)
+open(p, "w").write(s)
+PY
+	printf '%s\n' 'KUBELET_EXTRA_ARGS="--node-labels=node.kubernetes.io/pool=infra --pod-infra-container-image=registry.k8s.io/pause:3.10"' \
+		> "$R/etc/default/kubelet"
+}
+
 # ------------------------------------------------------------------- main ---
 
 # The three layouts are independent: make them side by side, then swap them
@@ -1775,10 +1853,11 @@ for layout in kubeadm kubeasz k3s; do
 	i=$((i + 1))
 done
 [ -z "$failed" ] || die "failed:$failed"
-for layout in kubeadm kubeasz k3s; do
+make_broken 2>"$WORK/broken.err" || { cat "$WORK/broken.err" >&2; die "failed: broken"; }
+for layout in kubeadm kubeasz k3s broken; do
 	sort -u -o "$STAGE/$layout.secrets" "$STAGE/$layout.secrets"
 	chmod 600 "$STAGE/$layout.secrets"
 	rm -rf "${OUT:?}/$layout" "$OUT/$layout.secrets"
 	mv "$STAGE/$layout" "$STAGE/$layout.secrets" "$OUT/"
 done
-printf '%s: wrote %s/{kubeadm,kubeasz,k3s} and their .secrets\n' "$prog" "$OUT"
+printf '%s: wrote %s/{kubeadm,kubeasz,k3s,broken} and their .secrets\n' "$prog" "$OUT"

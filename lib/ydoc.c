@@ -746,6 +746,52 @@ struct kfs_ynode *kfs_ydoc_new_scalar(struct kfs_ydoc *doc, const char *text)
         return n;
 }
 
+/* ---- building a tree (other parsers: toml.c) ---- */
+
+struct kfs_ydoc *kfs_ydoc_new(void)
+{
+        return ydoc_new();
+}
+
+struct kfs_ynode *kfs_ydoc_new_node(struct kfs_ydoc *doc, enum kfs_ytype type, size_t n)
+{
+        struct kfs_ynode *node;
+
+        if (n > UINT32_MAX || (type == KFS_YMAP && n > UINT32_MAX / 2))
+                return NULL;
+        node = ydoc_node(doc, type);
+        if (!node)
+                return NULL;
+        node->n = (uint32_t) n;
+        if (type == KFS_YSCALAR) {
+                node->str = "";
+                return node;
+        }
+        node->items = arena_alloc(doc, (type == KFS_YMAP ? 2 * n : n) * sizeof(*node->items) + 1);
+        return node->items ? node : NULL;
+}
+
+struct kfs_ynode *kfs_ydoc_new_text(struct kfs_ydoc *doc, enum kfs_ystyle style, const char *tag,
+                                    const char *text, size_t len)
+{
+        struct kfs_ynode *n;
+
+        if (len > UINT32_MAX)
+                return NULL;
+        n = ydoc_node(doc, KFS_YSCALAR);
+        if (!n || !(n->str = arena_strndup(doc, text, len)))
+                return NULL;
+        n->style = (uint8_t) style;
+        n->n = (uint32_t) len;
+        n->tag = tag;
+        return n;
+}
+
+int kfs_ydoc_add_root(struct kfs_ydoc *doc, struct kfs_ynode *root)
+{
+        return ydoc_add_doc(doc, root);
+}
+
 /* ---- queries ---- */
 
 const char *kfs_yscalar(const struct kfs_ynode *n)

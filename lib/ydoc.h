@@ -82,6 +82,23 @@ void kfs_ydoc_free(struct kfs_ydoc *doc);
 /* A new quoted scalar holding `text`, owned by `doc` (for rewriting a tree). */
 struct kfs_ynode *kfs_ydoc_new_scalar(struct kfs_ydoc *doc, const char *text);
 
+/*
+ * Building a tree by hand (parsers of other formats: toml.h). Nodes belong
+ * to `doc` and count against KFS_YDOC_MAX_NODES; each returns NULL when out
+ * of memory or past that limit.
+ *   kfs_ydoc_new_node: a sequence of `n` items or a map of `n` pairs, whose
+ *     items[] the caller fills (2n slots for a map: key0, value0, ...);
+ *   kfs_ydoc_new_text: a scalar holding `len` bytes of `text`, with `style`
+ *     and `tag` (a static string or NULL: "!!int" etc. type it as ykind
+ *     says);
+ *   kfs_ydoc_add_root: appends a document (0 or -ENOMEM).
+ */
+struct kfs_ydoc *kfs_ydoc_new(void);
+struct kfs_ynode *kfs_ydoc_new_node(struct kfs_ydoc *doc, enum kfs_ytype type, size_t n);
+struct kfs_ynode *kfs_ydoc_new_text(struct kfs_ydoc *doc, enum kfs_ystyle style, const char *tag,
+                                    const char *text, size_t len);
+int kfs_ydoc_add_root(struct kfs_ydoc *doc, struct kfs_ynode *root);
+
 /* The scalar's text, or NULL if `n` is NULL or not a scalar. */
 const char *kfs_yscalar(const struct kfs_ynode *n);
 

@@ -30,6 +30,7 @@
 #define AUDIT_MAX_DEPTH 16              /* directory levels walked under pki */
 #define AUDIT_MAX_LINES 64              /* lines of actual value kept per check */
 #define AUDIT_MAX_RESULTS 256
+#define AUDIT_MAX_DIR_ENTRIES 1024      /* entries read from one directory (pki, CNI, drop-ins) */
 
 /* ---- the results ---- */
 
@@ -361,22 +362,25 @@ static bool pick_ok(const char *name, enum pick pick)
  * with dirs, the directories too. Sorted. Only what the reader may list. */
 static void paths_dir(const struct audit *a, struct paths *p, const char *rel, enum pick pick, int depth, bool dirs)
 {
-        char *names[512];
+        char **names = calloc(AUDIT_MAX_DIR_ENTRIES, sizeof(char *));
         size_t n = 0;
         struct dirent *de;
         DIR *d;
         int fd;
 
-        if (!kfs_report_may_search(a->env, rel))
+        if (!names || !kfs_report_may_search(a->env, rel)) {
+                free(names);
                 return;
+        }
         fd = kfs_root_open(a->env->root, rel, O_RDONLY | O_DIRECTORY, KFS_RESOLVE_NOFOLLOW);
         d = fd >= 0 ? fdopendir(fd) : NULL;
         if (!d) {
                 if (fd >= 0)
                         close(fd);
+                free(names);
                 return;
         }
-        while (n < 512 && (de = readdir(d)))
+        while (n < AUDIT_MAX_DIR_ENTRIES && (de = readdir(d)))
                 if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") && (names[n] = strdup(de->d_name)))
                         n++;
         closedir(d);
@@ -398,6 +402,7 @@ static void paths_dir(const struct audit *a, struct paths *p, const char *rel, e
                 free(child);
                 free(names[i]);
         }
+        free(names);
 }
 
 static bool exists(const struct audit *a, const char *rel)
@@ -1089,7 +1094,7 @@ static void run_kubelet(struct audit *a)
                         int64_t ns = 0;
 
                         v = kval(a, r, path = "streamingConnectionIdleTimeout");
-                        ok = !v || !json_is_string(v) || !kubelet_duration_parse(json_string_value(v), &ns) || ns != 0;
+                        ok = !v || !json_is_string(v) || !kfs_kubelet_duration_parse(json_string_value(v), &ns) || ns != 0;
                         r->expected = strdup("streamingConnectionIdleTimeout is not 0");
                         kfs_buf_add(&r->remediation, "Set streamingConnectionIdleTimeout to a non-zero duration (4h0m0s is kubelet's default; 0s in a file also means the default).");
                         break;
@@ -1209,20 +1214,25 @@ static void run_proxy(struct audit *a)
 
                 kfs_buf_addf(&r->audit, ", %s", v);
                 if (rel && kfs_report_read(a->env, rel, &data, &len) == 0) {
-                        const char *m = strstr(data, "metricsBindAddress:");
+                        struct kfs_ydoc *y = NULL;
+                        char err[128];
+                        const char *m = NULL;
+                        bool found;
 
+                        if (kfs_ydoc_parse(data, len, &y, err, sizeof(err)) == 0 && y->n_docs)
+                                m = kfs_ymap_str(y->docs[0], "metricsBindAddress");
+                        found = m != NULL;
                         if (m) {
-                                char val[256];
-
-                                sscanf(m + 19, " %255[^\n]", val);
-                                res_line(r, "%s: metricsBindAddress: %s", v, val);
-                                if (!strstr(val, "127.0.0.1"))
+                                res_line(r, "%s: metricsBindAddress: %s", v, m);
+                                if (!strstr(m, "127.0.0.1"))
                                         res_status(r, KFS_AUDIT_FAIL);
-                                free(data);
+                        }
+                        kfs_ydoc_free(y);
+                        free(data);
+                        if (found) {
                                 free(rel);
                                 return;
                         }
-                        free(data);
                 }
                 free(rel);
         }

@@ -60,7 +60,8 @@ const char *kfs_audit_status_name(enum kfs_audit_status s);
 
 /*
  * Runs the audit for env's reader and calls fn for each result, in
- * benchmark order. A non-zero return from fn stops and is returned.
+ * benchmark order; `r` and its strings are valid during the call only. A
+ * non-zero return from fn stops and is returned.
  * -ENOENT when the node has neither a control plane nor a kubelet kubefs
  * can find.
  */

@@ -4,7 +4,8 @@
  * upstream's pkg/kubelet/apis/config/v1beta1/defaults.go
  * (SetDefaults_KubeletConfiguration), cmd/kubelet/app/options/options.go
  * (applyLegacyDefaults, AddKubeletConfigFlags) and pkg/kubelet/eviction
- * (DefaultEvictionHard), kubernetes commit 030891da (the v1.35 line).
+ * (DefaultEvictionHard), kubernetes master at commit 030891da (after v1.34:
+ * it has mergeDefaultEvictionSettings).
  * Defaults behind feature gates that are off by default
  * (KubeletCrashLoopBackOffMax, KubeletEnsureSecretPulledImages) are left out:
  * a node's files rarely say which gates its kubelet binary enables.
@@ -14,9 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-const char kubelet_defaults_version[] = "kubelet v1beta1 defaults of kubernetes commit 030891da (v1.35 line)";
+const char kfs_kubelet_defaults_version[] = "kubelet v1beta1 defaults of kubernetes master at commit 030891da (after v1.34)";
 
-const struct kubelet_default kubelet_defaults[] = {
+const struct kfs_kubelet_default kfs_kubelet_defaults[] = {
         { "enableServer", "true", KUBELET_NIL },
         { "syncFrequency", "\"1m0s\"", KUBELET_ZERO },
         { "fileCheckFrequency", "\"20s\"", KUBELET_ZERO },
@@ -100,7 +101,7 @@ const struct kubelet_default kubelet_defaults[] = {
         { 0 },
 };
 
-const struct kubelet_default kubelet_legacy_defaults[] = {
+const struct kfs_kubelet_default kfs_kubelet_legacy_defaults[] = {
         { "authentication.anonymous.enabled", "true", KUBELET_NIL },
         { "authentication.webhook.enabled", "false", KUBELET_NIL },
         { "authorization.mode", "\"AlwaysAllow\"", KUBELET_NIL },
@@ -108,7 +109,7 @@ const struct kubelet_default kubelet_legacy_defaults[] = {
         { 0 },
 };
 
-const struct kubelet_default kubelet_default_eviction_hard[] = {
+const struct kfs_kubelet_default kfs_kubelet_default_eviction_hard[] = {
         { "memory.available", "\"100Mi\"", KUBELET_NIL },
         { "nodefs.available", "\"10%\"", KUBELET_NIL },
         { "nodefs.inodesFree", "\"5%\"", KUBELET_NIL },
@@ -117,16 +118,14 @@ const struct kubelet_default kubelet_default_eviction_hard[] = {
         { 0 },
 };
 
-const char *const kubelet_path_refs[] = {
+const char *const kfs_kubelet_path_refs[] = {
         "staticPodPath", "authentication.x509.clientCAFile", "tlsCertFile", "tlsPrivateKeyFile",
         "resolvConf", "volumePluginDir", "podLogsDir", NULL,
 };
 
-const struct kubelet_flag kubelet_flags[] = {
+const struct kfs_kubelet_flag kfs_kubelet_flags[] = {
         { "fail-swap-on", "failSwapOn", KF_BOOL },
-        { "fail-cgroupv1", "failCgroupV1", KF_BOOL },
         { "pod-manifest-path", "staticPodPath", KF_STRING },
-        { "pod-logs-dir", "podLogsDir", KF_STRING },
         { "sync-frequency", "syncFrequency", KF_DURATION },
         { "file-check-frequency", "fileCheckFrequency", KF_DURATION },
         { "http-check-frequency", "httpCheckFrequency", KF_DURATION },
@@ -183,6 +182,7 @@ const struct kubelet_flag kubelet_flags[] = {
         { "cpu-manager-policy", "cpuManagerPolicy", KF_STRING },
         { "cpu-manager-policy-options", "cpuManagerPolicyOptions", KF_MAP },
         { "cpu-manager-reconcile-period", "cpuManagerReconcilePeriod", KF_DURATION },
+        { "qos-reserved", "qosReserved", KF_MAP },
         { "memory-manager-policy", "memoryManagerPolicy", KF_STRING },
         { "topology-manager-policy", "topologyManagerPolicy", KF_STRING },
         { "topology-manager-policy-options", "topologyManagerPolicyOptions", KF_MAP },
@@ -192,7 +192,6 @@ const struct kubelet_flag kubelet_flags[] = {
         { "kube-api-qps", "kubeAPIQPS", KF_INT },
         { "kube-api-burst", "kubeAPIBurst", KF_INT },
         { "serialize-image-pulls", "serializeImagePulls", KF_BOOL },
-        { "max-parallel-image-pulls", "maxParallelImagePulls", KF_INT },
         { "eviction-hard", "evictionHard", KF_LANGLEMAP },
         { "eviction-soft", "evictionSoft", KF_LANGLEMAP },
         { "eviction-soft-grace-period", "evictionSoftGracePeriod", KF_MAP },
@@ -228,20 +227,20 @@ const struct kubelet_flag kubelet_flags[] = {
         { 0 },
 };
 
-const struct kubelet_flag *kubelet_flag_find(const char *name)
+const struct kfs_kubelet_flag *kfs_kubelet_flag_find(const char *name)
 {
-        for (const struct kubelet_flag *f = kubelet_flags; f->name; f++)
+        for (const struct kfs_kubelet_flag *f = kfs_kubelet_flags; f->name; f++)
                 if (strcmp(f->name, name) == 0)
                         return f;
         return NULL;
 }
 
-bool kubelet_flag_is_bool(const char *name)
+bool kfs_kubelet_flag_is_bool(const char *name)
 {
         /* KubeletFlags' own bool flags (not config fields) */
         static const char *const others[] = { "exit-on-lock-contention", "windows-service", "help",
                                               "version", NULL };
-        const struct kubelet_flag *f = kubelet_flag_find(name);
+        const struct kfs_kubelet_flag *f = kfs_kubelet_flag_find(name);
 
         if (f)
                 return f->type == KF_BOOL;
@@ -261,10 +260,10 @@ static const struct {
         { "ms", 1000000 }, { "s", 1000000000 }, { "m", 60000000000 }, { "h", 3600000000000 },
 };
 
-bool kubelet_duration_parse(const char *s, int64_t *ret)
+bool kfs_kubelet_duration_parse(const char *s, int64_t *ret)
 {
         bool neg = false;
-        double total = 0;
+        uint64_t total = 0;
 
         if (*s == '-' || *s == '+')
                 neg = *s++ == '-';
@@ -275,19 +274,28 @@ bool kubelet_duration_parse(const char *s, int64_t *ret)
         if (!*s)
                 return false;
         while (*s) {
-                double v = 0, scale = 1;
-                bool digits = false;
+                /* as time.ParseDuration: the integer part exactly, the
+                 * fraction as float64(f) * (float64(unit) / scale) */
+                uint64_t v = 0, f = 0, unit;
+                double scale = 1;
+                bool digits = false, overflow = false;
                 size_t best = 0, bi = 0;
 
                 while (*s >= '0' && *s <= '9') {
-                        v = v * 10 + (*s++ - '0');
+                        if (v > (UINT64_C(1) << 63) / 10)
+                                return false;
+                        v = v * 10 + (uint64_t) (*s++ - '0');
                         digits = true;
                 }
                 if (*s == '.') {
                         s++;
                         while (*s >= '0' && *s <= '9') {
-                                scale /= 10;
-                                v += (*s++ - '0') * scale;
+                                if (!overflow && f <= ((UINT64_C(1) << 63) - 1) / 10) {
+                                        f = f * 10 + (uint64_t) (*s - '0');
+                                        scale *= 10;
+                                } else
+                                        overflow = true;
+                                s++;
                                 digits = true;
                         }
                 }
@@ -304,11 +312,17 @@ bool kubelet_duration_parse(const char *s, int64_t *ret)
                 if (!best)
                         return false;
                 s += best;
-                total += v * (double) units[bi].ns;
-                if (total > 9.2e18)
+                unit = (uint64_t) units[bi].ns;
+                if (v > (UINT64_C(1) << 63) / unit)
+                        return false;
+                v *= unit;
+                if (f > 0)
+                        v += (uint64_t) ((double) f * ((double) unit / scale));
+                total += v;
+                if (total > (UINT64_C(1) << 63) - 1)
                         return false;
         }
-        *ret = (int64_t) (neg ? -total : total);
+        *ret = neg ? -(int64_t) total : (int64_t) total;
         return true;
 }
 
@@ -342,7 +356,7 @@ static size_t fmt_int(char *buf, size_t w, uint64_t v)
         return w;
 }
 
-void kubelet_duration_format(int64_t d, char out[static 40])
+void kfs_kubelet_duration_format(int64_t d, char out[static 40])
 {
         char buf[32];
         size_t w = sizeof(buf);

@@ -58,6 +58,7 @@ struct kfs_kubelet {
         struct kl_flag *flags;
         size_t n_flags;
         const char *kind;               /* "unit", "k3s", "rke2", "microk8s" */
+        char *cwd;                      /* its working directory, ROOT-relative ("" for /) */
         char *config_path;              /* "/var/lib/kubelet/config.yaml", or NULL */
         bool config_read;               /* it was read and parsed */
         char *config_dir;               /* "/etc/kubernetes/kubelet.conf.d", or NULL */
@@ -241,13 +242,13 @@ static bool kl_zero(const json_t *v, bool duration)
                 return json_real_value(v) == 0;
         if (json_is_string(v))
                 return !*json_string_value(v) ||
-                       (duration && kubelet_duration_parse(json_string_value(v), &d) && d == 0);
+                       (duration && kfs_kubelet_duration_parse(json_string_value(v), &d) && d == 0);
         if (json_is_array(v))
                 return json_array_size(v) == 0;
         return false;
 }
 
-static bool kl_is_duration_default(const struct kubelet_default *d)
+static bool kl_is_duration_default(const struct kfs_kubelet_default *d)
 {
         int64_t ns;
         char s[64];
@@ -255,13 +256,13 @@ static bool kl_is_duration_default(const struct kubelet_default *d)
         if (d->json[0] != '"')
                 return false;
         snprintf(s, sizeof(s), "%.*s", (int) strlen(d->json) - 2, d->json + 1);
-        return kubelet_duration_parse(s, &ns);
+        return kfs_kubelet_duration_parse(s, &ns);
 }
 
 /* SetDefaults_KubeletConfiguration over what is there. */
 static void kl_defaults(struct kfs_kubelet *k)
 {
-        for (const struct kubelet_default *d = kubelet_defaults; d->path; d++) {
+        for (const struct kfs_kubelet_default *d = kfs_kubelet_defaults; d->path; d++) {
                 json_t *cur = kl_at(k->config, d->path);
                 bool unset = d->unset == KUBELET_NIL ? !cur || json_is_null(cur)
                                                      : kl_zero(cur, kl_is_duration_default(d));
@@ -303,7 +304,7 @@ static void kl_eviction_defaults(struct kfs_kubelet *k)
                 eh = json_object();
                 json_object_set_new(k->config, "evictionHard", eh);
         }
-        for (const struct kubelet_default *d = kubelet_default_eviction_hard; d->path; d++) {
+        for (const struct kfs_kubelet_default *d = kfs_kubelet_default_eviction_hard; d->path; d++) {
                 struct kfs_buf p = KFS_BUF_INIT(1024);
 
                 if (json_object_get(eh, d->path))
@@ -320,15 +321,15 @@ static void kl_eviction_defaults(struct kfs_kubelet *k)
  * (Duration.String(): "4h" is "4h0m0s"). */
 static void kl_normalize_durations(struct kfs_kubelet *k)
 {
-        for (const struct kubelet_flag *f = kubelet_flags; f->name; f++) {
+        for (const struct kfs_kubelet_flag *f = kfs_kubelet_flags; f->name; f++) {
                 json_t *v;
                 int64_t ns;
                 char buf[40];
 
                 if (f->type != KF_DURATION || !(v = kl_at(k->config, f->path)) || !json_is_string(v) ||
-                    !kubelet_duration_parse(json_string_value(v), &ns))
+                    !kfs_kubelet_duration_parse(json_string_value(v), &ns))
                         continue;
-                kubelet_duration_format(ns, buf);
+                kfs_kubelet_duration_format(ns, buf);
                 json_string_set(v, buf);
         }
 }
@@ -380,8 +381,8 @@ static bool kl_gvk_ok(const json_t *obj)
 /* Relative paths in the --config file are the file's directory's (resolveRelativePaths). */
 static void kl_resolve_paths(json_t *obj, const char *dir)
 {
-        for (size_t i = 0; kubelet_path_refs[i]; i++) {
-                json_t *v = kl_at(obj, kubelet_path_refs[i]);
+        for (size_t i = 0; kfs_kubelet_path_refs[i]; i++) {
+                json_t *v = kl_at(obj, kfs_kubelet_path_refs[i]);
                 const char *s = json_string_value(v);
                 char *abs;
 
@@ -559,7 +560,9 @@ static int kl_parse_argv(struct kfs_kubelet *k)
                 const char *a = k->argv[i], *eq;
                 char *name;
 
-                if (a[0] != '-' || strcmp(a, "--") == 0 || strcmp(a, "-") == 0)
+                if (strcmp(a, "--") == 0)
+                        break;          /* pflag: the rest are arguments */
+                if (a[0] != '-' || strcmp(a, "-") == 0)
                         continue;
                 a += a[1] == '-' ? 2 : 1;
                 eq = strchr(a, '=');
@@ -571,7 +574,7 @@ static int kl_parse_argv(struct kfs_kubelet *k)
                                 *p = '-';
                 if (eq)
                         k->flags[k->n_flags].value = strdup(eq + 1);
-                else if (kubelet_flag_is_bool(name))
+                else if (kfs_kubelet_flag_is_bool(name))
                         k->flags[k->n_flags].value = strdup("true");
                 else if (i + 1 < k->argc)
                         k->flags[k->n_flags].value = strdup(k->argv[++i]);
@@ -611,12 +614,12 @@ static void kl_apply_flags(struct kfs_kubelet *k)
         size_t n_known = 0;
         bool *seen;
 
-        while (kubelet_flags[n_known].name)
+        while (kfs_kubelet_flags[n_known].name)
                 n_known++;
         seen = calloc(n_known + 1, sizeof(bool));
 
         for (size_t i = 0; i < k->n_flags; i++) {
-                const struct kubelet_flag *f = kubelet_flag_find(k->flags[i].name);
+                const struct kfs_kubelet_flag *f = kfs_kubelet_flag_find(k->flags[i].name);
                 const char *v = k->flags[i].value;
                 char source[256], buf[40];
                 json_t *val = NULL, *cur;
@@ -645,8 +648,8 @@ static void kl_apply_flags(struct kfs_kubelet *k)
                         val = json_string(v);
                         break;
                 case KF_DURATION:
-                        if (kubelet_duration_parse(v, &ns)) {
-                                kubelet_duration_format(ns, buf);
+                        if (kfs_kubelet_duration_parse(v, &ns)) {
+                                kfs_kubelet_duration_format(ns, buf);
                                 val = json_string(buf);
                         }
                         break;
@@ -666,7 +669,7 @@ static void kl_apply_flags(struct kfs_kubelet *k)
                          * starts a new map), later uses add; feature gates the
                          * config set and the flags do not name are put back */
                         cur = kl_at(k->config, f->path);
-                        if (f->type == KF_MAPBOOL || (seen && seen[f - kubelet_flags]))
+                        if (f->type == KF_MAPBOOL || (seen && seen[f - kfs_kubelet_flags]))
                                 val = json_is_object(cur) ? json_deep_copy(cur) : json_object();
                         else
                                 val = json_object();
@@ -678,7 +681,7 @@ static void kl_apply_flags(struct kfs_kubelet *k)
                         continue;
                 }
                 if (seen)
-                        seen[f - kubelet_flags] = true;
+                        seen[f - kfs_kubelet_flags] = true;
                 kl_set(k, f->path, val, source);
         }
         free(seen);
@@ -705,6 +708,34 @@ static int kl_argv_from_view(struct kfs_kubelet *k, const char *text, const char
         }
         free(copy);
         return 0;
+}
+
+/* WorkingDirectory= of the [Service] sections of a .unit view (the unit
+ * and its drop-ins in order; the last assignment wins, an empty one resets
+ * it), ROOT-relative; "" (/) when unset, as systemd runs system services. */
+static char *kl_working_directory(const char *unit)
+{
+        char *copy = strdup(unit), *save = NULL, *cwd = strdup("");
+        bool service = false;
+
+        for (char *l = copy ? strtok_r(copy, "\n", &save) : NULL; l && cwd; l = strtok_r(NULL, "\n", &save)) {
+                const char *v;
+
+                if (*l == '[') {
+                        service = strcmp(l, "[Service]") == 0;
+                        continue;
+                }
+                if (!service || strncmp(l, "WorkingDirectory=", 17) != 0)
+                        continue;
+                v = l + 17;
+                if (*v == '-')
+                        v++;
+                free(cwd);
+                /* "~" is the home of User=, root's when unset */
+                cwd = strcmp(v, "~") == 0 ? strdup("root") : kfs_path_join("", v);
+        }
+        free(copy);
+        return cwd;
 }
 
 static int kl_from_unit(struct kfs_kubelet *k, const struct kfs_report_env *env)
@@ -735,6 +766,9 @@ static int kl_from_unit(struct kfs_kubelet *k, const struct kfs_report_env *env)
                 }
                 k->flags_text = strdup(o->data);
                 r = kl_argv_from_view(k, o->data, NULL);
+                o = kfs_report_view(&d, "unit");
+                if (o && o->data)
+                        k->cwd = kl_working_directory(o->data);
                 kfs_report_release(env, &d);
                 k->argv_source = kl_show(units[i]);
                 k->kind = "unit";
@@ -756,6 +790,7 @@ static int kl_from_rancher(struct kfs_kubelet *k, const struct kfs_report_env *e
 
         for (size_t i = 0; dists[i]; i++) {
                 char cfg[64], *data_dir = NULL, *node_name = NULL, *node_ip = NULL;
+                bool ccm = true;
                 struct kfs_buf labels = KFS_BUF_INIT(1 << 20), text = KFS_BUF_INIT(SIZE_MAX / 2);
                 char **extra = NULL, **args = NULL;
                 size_t n_extra = 0, n_args = 0;
@@ -804,6 +839,8 @@ static int kl_from_rancher(struct kfs_kubelet *k, const struct kfs_report_env *e
                                 } else if (strncmp(l, "--node-ip=", 10) == 0 || strncmp(l, "-i=", 3) == 0) {
                                         free(node_ip);
                                         node_ip = strdup(v);
+                                } else if (strncmp(l, "--disable-cloud-controller=", 27) == 0) {
+                                        ccm = strcmp(v, "true") != 0;
                                 } else if (strncmp(l, "--node-label=", 13) == 0)
                                         kfs_buf_addf(&labels, "%s%s", labels.len ? "," : "", v);
                         }
@@ -827,6 +864,11 @@ static int kl_from_rancher(struct kfs_kubelet *k, const struct kfs_report_env *e
                                 init[n_init++].name = "kubeconfig";
                         init[n_init].name = "read-only-port";
                         init[n_init++].value = strdup("0");
+                        if (ccm) {
+                                /* the embedded cloud controller sets the node's addresses */
+                                init[n_init].name = "cloud-provider";
+                                init[n_init++].value = strdup("external");
+                        }
                         if (node_name) {
                                 init[n_init].name = "hostname-override";
                                 init[n_init++].value = strdup(node_name);
@@ -934,15 +976,54 @@ static void kl_texts(struct kfs_kubelet *k, const json_t *v, struct kfs_buf *pat
         }
 }
 
-/* staticPodURLHeader may carry credentials (an Authorization header). */
-static void kl_redact(json_t *config)
+/* staticPodURLHeader may carry credentials (an Authorization header); a
+ * key the kubelet does not know may be anything: every value under a name
+ * that carries secrets (redact.h) is shown as REDACTED too. */
+/* Whether `key` names a KubeletConfiguration field kubefs knows (a
+ * component of a defaults or flags path): those are not secrets, even
+ * configMapAndSecretChangeDetectionStrategy. */
+static bool kl_path_has(const char *path, const char *key, size_t n)
 {
-        json_t *h = json_object_get(config, "staticPodURLHeader");
-        const char *key;
-        json_t *v;
+        for (const char *p = path; (p = strstr(p, key)); p += n)
+                if ((p == path || p[-1] == '.') && (p[n] == '\0' || p[n] == '.'))
+                        return true;
+        return false;
+}
 
-        json_object_foreach(h, key, v) {
-                json_object_set_new(h, key, json_pack("[s]", KFS_REDACTED));
+static bool kl_known_field(const char *key)
+{
+        size_t n = strlen(key);
+
+        for (const struct kfs_kubelet_default *d = kfs_kubelet_defaults; d->path; d++)
+                if (kl_path_has(d->path, key, n))
+                        return true;
+        for (const struct kfs_kubelet_flag *f = kfs_kubelet_flags; f->name; f++)
+                if (kl_path_has(f->path, key, n))
+                        return true;
+        return false;
+}
+
+static void kl_redact(json_t *v, int depth)
+{
+        const char *key;
+        json_t *c;
+
+        if (depth > KFS_YDOC_MAX_DEPTH)
+                return;
+        if (json_is_array(v)) {
+                for (size_t i = 0; i < json_array_size(v); i++)
+                        kl_redact(json_array_get(v, i), depth + 1);
+                return;
+        }
+        json_object_foreach(v, key, c) {
+                if (kfs_redact_name(key, strlen(key)) && !kl_known_field(key) && !json_is_object(c))
+                        json_object_set_new(v, key, json_string(KFS_REDACTED));
+                else
+                        kl_redact(c, depth + 1);
+        }
+        c = json_object_get(v, "staticPodURLHeader");
+        json_object_foreach(c, key, v) {
+                json_object_set_new(c, key, json_pack("[s]", KFS_REDACTED));
         }
 }
 
@@ -983,9 +1064,9 @@ int kfs_kubelet_load(const struct kfs_report_env *env, struct kfs_kubelet **ret)
         src_set(k, "kind", "default");
         src_set(k, "apiVersion", "default");
         if (config && *config) {
-                /* kubelet makes it absolute from its working directory: / for
-                 * a systemd service without WorkingDirectory=, and for k3s */
-                char *rel = kl_rel("", config);
+                /* kubelet makes it absolute from its working directory: the
+                 * unit's WorkingDirectory=, / without one, and for k3s */
+                char *rel = kl_rel(k->cwd ? k->cwd : "", config);
 
                 k->config_path = rel ? kl_show(rel) : NULL;
                 if (rel)
@@ -997,12 +1078,12 @@ int kfs_kubelet_load(const struct kfs_report_env *env, struct kfs_kubelet **ret)
                 kl_note(k, "no --config: the kubelet starts from its command-line defaults "
                            "(anonymous auth on, authorization AlwaysAllow, read-only port 10255)");
                 kl_defaults(k);
-                for (const struct kubelet_default *d = kubelet_legacy_defaults; d->path; d++)
+                for (const struct kfs_kubelet_default *d = kfs_kubelet_legacy_defaults; d->path; d++)
                         kl_set(k, d->path, json_loads(d->json, JSON_DECODE_ANY, NULL), "default (no --config)");
                 kl_eviction_defaults(k);
         }
         if (config_dir && *config_dir) {
-                char *rel = kl_rel("", config_dir);
+                char *rel = kl_rel(k->cwd ? k->cwd : "", config_dir);
 
                 k->config_dir = rel ? kl_show(rel) : NULL;
                 if (rel)
@@ -1021,7 +1102,7 @@ int kfs_kubelet_load(const struct kfs_report_env *env, struct kfs_kubelet **ret)
         }
         kl_apply_flags(k);
         kl_normalize_durations(k);
-        kl_redact(k->config);
+        kl_redact(k->config, 0);
         {
                 struct kfs_buf path = KFS_BUF_INIT(KFS_YFLAT_MAX_PATH);
 
@@ -1054,6 +1135,7 @@ void kfs_kubelet_free(struct kfs_kubelet *k)
         free(k->dropins);
         free(k->argv_source);
         free(k->flags_text);
+        free(k->cwd);
         free(k->config_path);
         free(k->config_dir);
         free(k->error);
@@ -1177,7 +1259,7 @@ int kfs_kubelet_render_flat(const struct kfs_kubelet *k, struct kfs_buf *out)
         int r;
 
         kfs_buf_addf(out, "# the kubelet of %s; defaults: %s\n", k->argv_source ? k->argv_source : "?",
-                     kubelet_defaults_version);
+                     kfs_kubelet_defaults_version);
         kfs_buf_add(out, kfs_buf_str(&k->notes));
         r = kl_flat(k, k->config, &path, out);
         kfs_buf_release(&path);

@@ -13,6 +13,8 @@ const struct kfs_report kfs_reports[] = {
         { "certs", kfs_report_certs },
         { "check-expiration", kfs_report_check_expiration },
         { "check-expiration.json", kfs_report_check_expiration_json },
+        { "doctor", kfs_report_doctor },
+        { "doctor.json", kfs_report_doctor_json },
         { "errors", kfs_report_errors },
         { "kubelet/config.flat", kfs_report_kubelet_config_flat },
         { "kubelet/config.json", kfs_report_kubelet_config_json },

@@ -20,6 +20,6 @@ if [ -z "${KUBEFS_NO_SANITIZE:-}" ]; then
         export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
         meson test -C build-asan --print-errorlogs --suite unit --suite golden --suite mount \
                 --suite x509 --suite oracle --suite corpus
-        meson test -C build-asan --print-errorlogs yaml-json-oracle yaml-secrets
+        meson test -C build-asan --print-errorlogs yaml-json-oracle yaml-secrets toml-test toml-oracle
 fi
 echo "all tests passed"

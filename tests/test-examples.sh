@@ -123,6 +123,7 @@ f 644 etc/systemd/system/kubelet.service.d/20-node-ip.conf
 l - etc/systemd/system/multi-user.target.wants/kubelet.service
 f 644 etc/default/kubelet
 f 644 etc/containerd/config.toml
+f 644 etc/containerd/conf.d/10-metrics.toml
 f 644 etc/containerd/certs.d/docker.io/hosts.toml
 f 644 etc/crictl.yaml
 f 644 etc/cni/net.d/10-calico.conflist

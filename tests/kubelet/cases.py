@@ -149,6 +149,12 @@ def relative_config_path(name, root):
     st, det = status(report(root, "audit"), "4.1.9")
     check(name, st == "PASS" and det[0] == "/var/lib/kubelet/config.yaml: permissions=600",
           "4.1.9 finds the relative --config", det)
+    # relative to the unit's WorkingDirectory= (the last one of unit and drop-ins)
+    put(root, UNIT, "[Service]\nWorkingDirectory=/tmp\nExecStart=/usr/bin/kubelet --config=config.yaml\n")
+    put(root, UNIT + ".d/10-cwd.conf", "[Service]\nWorkingDirectory=-/var/lib/kubelet\n")
+    flat = report(root, "kubelet/config.flat")
+    check(name, 'tlsCertFile = "/var/lib/kubelet/pki/kubelet.crt"    # /var/lib/kubelet/config.yaml\n' in flat,
+          "WorkingDirectory=", flat)
 
 
 @case
@@ -193,7 +199,8 @@ def k3s_embedded_kubelet_args(name, root):
         GVK + "authentication:\n  x509:\n    clientCAFile: /var/lib/rancher/k3s/agent/client-ca.crt\n", 0o600)
     flags = report(root, "kubelet/flags").splitlines()
     check(name, "--anonymous-auth=true" in flags and "--read-only-port=10255" in flags and
-          "--read-only-port=0" not in flags and "--hostname-override=n1" in flags, "kubelet-arg over k3s's own", flags)
+          "--read-only-port=0" not in flags and "--hostname-override=n1" in flags and
+          "--cloud-provider=external" in flags, "kubelet-arg over k3s's own", flags)
     flat = report(root, "kubelet/config.flat")
     check(name, "rotateCertificates = true    # /etc/rancher/k3s/kubelet.yaml\n" in flat, "kubelet-arg config=", flat)
     check(name, 'authentication.x509.clientCAFile = "/var/lib/rancher/k3s/agent/client-ca.crt"    # '
@@ -204,6 +211,20 @@ def k3s_embedded_kubelet_args(name, root):
         check(name, st == want, f"{cid} is {st}, want {want}", det)
     st, det = status(audit, "4.2.1")
     check(name, det and det[0] == "authentication.anonymous.enabled = true    # flag --anonymous-auth", "source", det)
+
+
+@case
+def microk8s_args(name, root):
+    """microk8s: args/kubelet (the microk8s decoder's .flags, ${SNAP_DATA} expanded), no --config."""
+    src = os.path.join(os.path.dirname(os.path.abspath(__file__)), "../data/microk8s/snap")
+    flat = report(src, "kubelet/config.flat")
+    check(name, flat.startswith("# the kubelet of /var/snap/microk8s/current/args/kubelet;"), "found", flat)
+    check(name, 'authentication.x509.clientCAFile = "/var/snap/microk8s/current/certs/ca.crt"    # flag --client-ca-file\n'
+          in flat and 'evictionHard["nodefs.available"] = "1Gi"    # flag --eviction-hard\n' in flat, "flags", flat)
+    audit = report(src, "audit")
+    for cid, want in [("4.2.1", "PASS"), ("4.2.2", "FAIL"), ("4.2.4", "PASS")]:
+        st, det = status(audit, cid)
+        check(name, st == want, f"{cid} is {st}, want {want}", det)
 
 
 @case
@@ -238,6 +259,115 @@ def json_and_xml(name, root):
     x = xml.dom.minidom.parseString(report(root, "audit.xml"))
     check(name, int(x.documentElement.getAttribute("tests")) == len(res) and
           int(x.documentElement.getAttribute("failures")) == sum(r["status"] == "FAIL" for r in res), "junit counts")
+
+
+# 4.2.x: for each check, a configuration that passes and one that does not
+# (config file text, extra kubelet flags); unscored checks fail as WARN.
+KUBELET_CHECKS = [
+    ("4.2.1", ("authentication:\n  anonymous:\n    enabled: false\n", []),
+     ("authentication:\n  anonymous:\n    enabled: true\n", []), "FAIL"),
+    ("4.2.2", ("authorization:\n  mode: Webhook\n", []), ("authorization:\n  mode: AlwaysAllow\n", []), "FAIL"),
+    ("4.2.3", ("authentication:\n  x509:\n    clientCAFile: /ca.crt\n", []), ("", []), "FAIL"),
+    ("4.2.4", ("readOnlyPort: 0\n", []), ("readOnlyPort: 10255\n", []), "WARN"),
+    ("4.2.5", ("streamingConnectionIdleTimeout: 30m\n", []), ("", ["--streaming-connection-idle-timeout=0"]), "WARN"),
+    ("4.2.6", ("makeIPTablesUtilChains: true\n", []), ("makeIPTablesUtilChains: false\n", []), "FAIL"),
+    ("4.2.7", ("", []), ("", ["--hostname-override=n1"]), "WARN"),
+    ("4.2.8", ("eventRecordQPS: 5\n", []), ("eventRecordQPS: -1\n", []), "WARN"),
+    ("4.2.9", ("tlsCertFile: /k.crt\ntlsPrivateKeyFile: /k.key\n", []), ("", []), "WARN"),
+    ("4.2.10", ("rotateCertificates: true\n", []), ("rotateCertificates: false\n", []), "FAIL"),
+    ("4.2.11", ("", []), ("featureGates:\n  RotateKubeletServerCertificate: false\n", []), "WARN"),
+    ("4.2.12", ("tlsCipherSuites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]\n", []),
+     ("tlsCipherSuites: [TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256, TLS_RSA_WITH_AES_128_CBC_SHA]\n", []), "WARN"),
+    ("4.2.13", ("podPidsLimit: 4096\n", []), ("podPidsLimit: -1\n", []), "WARN"),
+    ("4.2.14", ("seccompDefault: true\n", []), ("", []), "WARN"),
+]
+
+
+@case
+def each_kubelet_check_passes_and_fails(name, root):
+    for cid, good, bad, failing in KUBELET_CHECKS:
+        for (text, flags), want in ((good, "PASS"), (bad, failing)):
+            unit(root, "--config=/" + CONFIG, *flags)
+            put(root, CONFIG, GVK + text, 0o600)
+            st, det = status(report(root, "audit"), cid)
+            check(name, st == want, f"{cid} with {text!r} {flags}: {st}, want {want}", det)
+
+
+@case
+def each_node_file_check_passes_and_fails(name, root):
+    unit(root, "--config=/" + CONFIG, "--kubeconfig=/etc/kubernetes/kubelet.conf")
+    put(root, CONFIG, GVK + "authentication:\n  x509:\n    clientCAFile: /etc/kubernetes/pki/ca.crt\n", 0o600)
+    put(root, "etc/kubernetes/kubelet.conf", "x", 0o600)
+    put(root, "etc/kubernetes/pki/ca.crt", "x", 0o644)
+    put(root, "etc/kubernetes/kube-proxy.kubeconfig", "x", 0o600)
+    os.chmod(os.path.join(root, UNIT), 0o600)
+    files = {"4.1.1": (UNIT, 0o600, 0o644), "4.1.3": ("etc/kubernetes/kube-proxy.kubeconfig", 0o600, 0o640),
+             "4.1.5": ("etc/kubernetes/kubelet.conf", 0o600, 0o604), "4.1.7": ("etc/kubernetes/pki/ca.crt", 0o644, 0o664),
+             "4.1.9": (CONFIG, 0o600, 0o660)}
+    scored = {"4.1.1", "4.1.5", "4.1.9"}
+    audit = report(root, "audit")
+    for cid in files:
+        st, det = status(audit, cid)
+        check(name, st == "PASS", f"{cid} passes", det)
+    for cid, (rel, good, bad) in files.items():
+        os.chmod(os.path.join(root, rel), bad)
+        st, det = status(report(root, "audit"), cid)
+        check(name, st == ("FAIL" if cid in scored else "WARN") and f"/{rel}: permissions={bad:o}" in det,
+              f"{cid} fails at {bad:o}", det)
+        os.chmod(os.path.join(root, rel), good)
+    if os.geteuid() == 0:
+        owner = {"4.1.2": UNIT, "4.1.4": "etc/kubernetes/kube-proxy.kubeconfig", "4.1.6": "etc/kubernetes/kubelet.conf",
+                 "4.1.8": "etc/kubernetes/pki/ca.crt", "4.1.10": CONFIG}
+        for cid, rel in owner.items():
+            st, det = status(report(root, "audit"), cid)
+            check(name, st == "PASS", f"{cid} passes", det)
+            os.chown(os.path.join(root, rel), 1234, 0)
+            st, det = status(report(root, "audit"), cid)
+            check(name, st in ("FAIL", "WARN") and st == ("WARN" if cid in ("4.1.4", "4.1.8") else "FAIL") and
+                  f"/{rel}: 1234:root" in det, f"{cid} fails when owned by 1234", det)
+            os.chown(os.path.join(root, rel), 0, 0)
+
+
+POD = """apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  namespace: kube-system
+spec:
+  containers:
+  - name: {name}
+    command:
+    - {name}
+{flags}"""
+
+
+def pod(root, comp, *flags):
+    put(root, f"etc/kubernetes/manifests/{comp}.yaml",
+        POD.format(name=comp, flags="".join(f"    - {f}\n" for f in flags)), 0o600)
+
+
+@case
+def control_plane_flag_checks(name, root):
+    put(root, "etc/kubernetes/admin.conf", "x", 0o600)
+    pod(root, "kube-apiserver", "--authorization-mode=Node,RBAC", "--audit-log-path=/var/log/a.log",
+        "--audit-log-maxage=30", "--enable-admission-plugins=NodeRestriction", "--profiling=false")
+    pod(root, "etcd", "--client-cert-auth=true", "--data-dir=/var/lib/etcd")
+    audit = report(root, "audit")
+    for cid in ("1.1.1", "1.2.6", "1.2.7", "1.2.10", "1.2.14", "1.2.15", "1.2.16", "1.2.17", "2.2", "2.3"):
+        st, det = status(audit, cid)
+        check(name, st == "PASS", f"{cid} passes", det)
+    st, det = status(audit, "1.2.18")
+    check(name, st == "FAIL" and det == ["--audit-log-maxbackup is not set"], "1.2.18 unset fails", det)
+    pod(root, "kube-apiserver", "--authorization-mode=AlwaysAllow", "--audit-log-maxage=7",
+        "--enable-admission-plugins=AlwaysAdmit")
+    pod(root, "etcd", "--client-cert-auth=false", "--auto-tls=true")
+    os.chmod(os.path.join(root, "etc/kubernetes/manifests/kube-apiserver.yaml"), 0o644)
+    audit = report(root, "audit")
+    for cid in ("1.1.1", "1.2.6", "1.2.7", "1.2.10", "1.2.14", "1.2.15", "1.2.16", "1.2.17", "2.2", "2.3"):
+        st, det = status(audit, cid)
+        check(name, st == "FAIL", f"{cid} fails", det)
+    st, det = status(audit, "1.2.17")
+    check(name, det == ["--audit-log-maxage=7"], "actual value", det)
 
 
 print(f"{failures} failure(s)")

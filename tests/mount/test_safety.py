@@ -171,3 +171,25 @@ def test_own_mountpoint_inside_root_is_hidden(tree):
     finally:
         unmount(mnt)
         proc.wait(timeout=10)
+
+
+def test_kubelet_reports_are_made_for_their_reader(mount, tree):
+    """.kubefs/kubelet/ and the audit use no file the reader may not read."""
+    write(os.path.join(tree, "etc/systemd/system/kubelet.service"),
+          "[Service]\nExecStart=/usr/bin/kubelet --config=/var/lib/kubelet/config.yaml --v=2\n", 0o644)
+    write(os.path.join(tree, "var/lib/kubelet/config.yaml"),
+          "apiVersion: kubelet.config.k8s.io/v1beta1\nkind: KubeletConfiguration\n"
+          "authentication:\n  anonymous:\n    enabled: true\n", 0o600)
+    for d in ("etc", "etc/systemd", "etc/systemd/system", "var", "var/lib", "var/lib/kubelet"):
+        os.chmod(os.path.join(tree, d), 0o755)
+    os.chmod(tree, 0o755)
+    m = mount(tree, "-o", "allow_other")
+    flat = open(m.path(".kubefs/kubelet/config.flat")).read()
+    assert "authentication.anonymous.enabled = true    # /var/lib/kubelet/config.yaml\n" in flat, flat
+    assert "logging.verbosity = 2    # flag --v\n" in flat, flat
+    assert "[FAIL] 4.2.1 " in open(m.path(".kubefs/audit")).read()
+    r = as_nobody("cat", m.path(".kubefs/kubelet/config.flat"))
+    assert r.returncode == 0, r.stderr
+    assert b"you may not read it" in r.stdout and b"anonymous.enabled = true" not in r.stdout, r.stdout
+    r = as_nobody("cat", m.path(".kubefs/audit"))
+    assert r.returncode == 0 and b"[FAIL] 4.2.1 " not in r.stdout and b"[WARN] 4.2.1 " in r.stdout, r.stdout
