@@ -19,8 +19,8 @@
  *
  * kubefs's own families: kubefs_x509_cert_san, kubefs_x509_key_matches,
  * kubefs_source_errors (the exporter's reason words), kubefs_build_info,
- * kubefs_audit_check{id,status} from the audit (audit.h), and
- * kubefs_doctor_finding where the doctor gives it (metrics_doctor() below).
+ * kubefs_audit_check{id,status} from the audit (audit.h) and
+ * kubefs_doctor_finding{check,severity,path} from the doctor (doctor.h).
  *
  * Made once per open for its reader (report.h): only files the reader
  * may read, keys included (a key it may not read gives no key_matches).
@@ -34,6 +34,7 @@
 
 #include "audit.h"
 #include "certreport.h"
+#include "doctor.h"
 #include "pem.h"
 #include "pkey.h"
 #include "registry.h"
@@ -391,13 +392,8 @@ static int metrics_audit_one(const struct kfs_audit_result *res, void *arg)
         return metrics_series(&m->f[F_AUDIT], &b, 1);
 }
 
-/*
- * The audit's checks as kubefs_audit_check{id,status} 1 (audit.h: the same
- * results as .kubefs/audit, for the same reader). The doctor's findings,
- * kubefs_doctor_finding, join here once the doctor exposes an iterator
- * over them (metrics_doctor()): until then that family stays empty and is
- * not written.
- */
+/* The audit's checks as kubefs_audit_check{id,status} 1 (audit.h: the same
+ * results as .kubefs/audit, for the same reader). */
 static int metrics_audit(struct metrics *m)
 {
         int r = kfs_audit_each(m->env, metrics_audit_one, m);
@@ -431,11 +427,25 @@ static int metrics_links(struct metrics *m)
         return r;
 }
 
-/* The hook for .kubefs/doctor's findings (kubefs_doctor_finding). */
+static int metrics_doctor_one(const struct kfs_doctor_finding *f, void *arg)
+{
+        struct metrics *m = arg;
+        struct kfs_buf b = KFS_BUF_INIT(KFS_MAX_OUTPUT);
+
+        metrics_label(&b, "check", f->check);
+        metrics_label(&b, "severity", kfs_doctor_severity_name(f->severity));
+        metrics_label(&b, "path", f->path);
+        return metrics_series(&m->f[F_DOCTOR], &b, 1);
+}
+
+/* .kubefs/doctor's findings as kubefs_doctor_finding{check,severity,path} 1
+ * (doctor.h; the message stays in .kubefs/doctor: a label of free text would
+ * make a new series at every change of wording). */
 static int metrics_doctor(struct metrics *m)
 {
-        (void) m;
-        return 0;
+        int r = kfs_doctor_each(m->env, metrics_doctor_one, m);
+
+        return r == -ENOENT ? 0 : r;
 }
 
 static int metrics_build(struct metrics *m)
@@ -485,7 +495,7 @@ int kfs_report_metrics(const struct kfs_report_env *env, struct kfs_buf *out)
                         [F_ERRORS] = { "kubefs_source_errors",
                                        "A file kubefs takes for a certificate file gave none, and why (1)" },
                         [F_AUDIT] = { "kubefs_audit_check", "A check of .kubefs/audit (CIS Kubernetes Benchmark) and its status (1)" },
-                        [F_DOCTOR] = { "kubefs_doctor_finding", "A finding of .kubefs/doctor (1)" },
+                        [F_DOCTOR] = { "kubefs_doctor_finding", "A finding of .kubefs/doctor: check, severity, the file to fix (1)" },
                         [F_BUILD] = { "kubefs_build_info", "kubefs and the libraries it runs on (1)" },
                 },
         };

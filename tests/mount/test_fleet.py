@@ -26,7 +26,7 @@ import certs  # noqa: E402
 
 NODE_EXPORTER = shutil.which("prometheus-node-exporter") or shutil.which("node_exporter")
 PROMTOOL = shutil.which("promtool")
-LAYOUTS = ["kubeadm", "kubeasz", "k3s"]
+LAYOUTS = ["kubeadm", "kubeasz", "k3s", "broken"]
 SCRAPE_MAX = 16 << 20
 
 
@@ -236,6 +236,18 @@ def test_node_exporter_scrape(mount, example_nodes, node_exporter, layout):
              for r in t["results"]}
     checks = {(l["id"], l["status"]) for l, v in scraped.get("kubefs_audit_check", []) if v == 1.0}
     assert checks == audit and (layout == "k3s" or checks)
+
+    # the doctor's findings, as .kubefs/doctor.json lists them (the broken node trips every check)
+    with open(m.path(".kubefs/doctor.json")) as f:
+        doctor = {(x["check"], x["severity"], x["path"]) for x in json.load(f)["findings"]}
+    findings = {(l["check"], l["severity"], l["path"]) for l, v in scraped.get("kubefs_doctor_finding", [])
+                if v == 1.0}
+    assert findings == doctor
+    if layout == "broken":
+        assert len({c for c, _, _ in findings}) == 10
+        # its front-proxy-client.key is not the certificate's key
+        assert ({"filepath": "/etc/kubernetes/pki/front-proxy-client.crt",
+                 "key_filepath": "/etc/kubernetes/pki/front-proxy-client.key"}, 0.0) in matches
 
 
 @pytest.mark.skipif(not PROMTOOL, reason="promtool (Debian's prometheus) is not installed")
