@@ -373,9 +373,14 @@ static void check_chains(struct doctor *d)
                 ERR_clear_error();
                 if (!ok && err != X509_V_ERR_CERT_HAS_EXPIRED && err != X509_V_ERR_CERT_NOT_YET_VALID) {
                         const char *ev[] = { anchor, NULL };
+                        const struct dcert *a = cert_at(d, anchor);
+                        EVP_PKEY *pub = a ? X509_get0_pubkey(a->x) : NULL;
+                        /* the usual story: the CA was replaced and the leaf was not re-issued */
+                        bool forged = pub && X509_verify(c->x, pub) != 1;
+                        ERR_clear_error();
                         doctor_add(d, KFS_DOCTOR_ERROR, "chain", c->path, ev,
-                                   "does not verify against the CA that names its issuer: %s",
-                                   X509_verify_cert_error_string(err));
+                                   "does not verify against the CA that names its issuer%s (OpenSSL: %s)",
+                                   forged ? ": that CA did not sign it" : "", X509_verify_cert_error_string(err));
                 }
                 X509_STORE_CTX_free(ctx);
                 X509_STORE_free(store);
@@ -410,6 +415,27 @@ static void check_key_pairs(struct doctor *d)
                 char *partner = key_partner(k->path);
                 const struct dcert *c = partner ? cert_at(d, partner) : NULL;
 
+                if (!c && partner && strlen(k->path) > 4 && strcmp(k->path + strlen(k->path) - 4, ".key") == 0) {
+                        /* sa.key has no certificate, only sa.pub */
+                        char *pubpath = strdup(k->path), *data = NULL;
+                        size_t len;
+                        if (pubpath) {
+                                strcpy(pubpath + strlen(pubpath) - 4, ".pub");
+                                if (kfs_report_read(d->env, pubpath, &data, &len) == 0) {
+                                        BIO *bio = BIO_new_mem_buf(data, (int) len);
+                                        EVP_PKEY *pub = bio ? PEM_read_bio_PUBKEY(bio, NULL, pem_nopass, NULL) : NULL;
+                                        if (pub && EVP_PKEY_eq(pub, k->k) != 1) {
+                                                const char *ev[] = { pubpath, NULL };
+                                                doctor_add(d, KFS_DOCTOR_ERROR, "key-pair", k->path, ev,
+                                                           "the private key does not match the public key beside it");
+                                        }
+                                        EVP_PKEY_free(pub);
+                                        BIO_free(bio);
+                                        free(data);
+                                }
+                        }
+                        free(pubpath);
+                }
                 if (c) {
                         EVP_PKEY *pub = X509_get0_pubkey(c->x);
                         if (pub && EVP_PKEY_eq(pub, k->k) != 1) {
@@ -1274,7 +1300,8 @@ static int doctor_run(const struct kfs_report_env *env, struct doctor *d)
         check_conflicts(d);
         if (d->err)
                 return d->err;
-        qsort(d->f, d->n, sizeof(*d->f), finding_cmp);
+        if (d->n)       /* qsort(NULL, 0) is undefined */
+                qsort(d->f, d->n, sizeof(*d->f), finding_cmp);
         /* one finding once (a CA file read twice, two checks alike) */
         size_t k = 0;
         for (size_t i = 0; i < d->n; i++) {

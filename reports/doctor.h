@@ -13,8 +13,8 @@
  *                      clientCAFile vs the cluster CA (pki/ca.crt, ssl/ca.pem)
  *   chain              every leaf certificate verifies (OpenSSL) against the
  *                      CA of ROOT's files that names its issuer
- *   key-pair           every private key matches its certificate; kubeconfig
- *                      client-key-data matches client-certificate-data
+ *   key-pair           every private key matches its certificate (or X.pub:
+ *                      sa.key); kubeconfig client keys match their certificates
  *   expiry             expired (error), expiring within 30 days (warning)
  *   kubelet-rotation   kubelet-*-current.pem points at an older certificate
  *                      than another rotated one beside it

@@ -14,7 +14,8 @@
 static const char *const names[] = {
         "x.pem", "x.crt", "x.key", "x.yaml", "x.json", "x.conf", "config", "admin.conf",
         "x.service", "x.env", "kubelet", "cpu_manager_state", "etc/kubernetes/manifests/x.yaml",
-        "var/snap/microk8s/current/args/kubelet", "etc/rancher/k3s/config.yaml", "OWNERS", NULL,
+        "var/snap/microk8s/current/args/kubelet", "etc/rancher/k3s/config.yaml", "OWNERS",
+        "etc/containerd/config.toml", "etc/crio/crio.conf", "etc/crio/crio.conf.d/10-x.conf", NULL,
 };
 
 static void probe_all(const char *data, size_t len)

@@ -3,6 +3,8 @@
 #include <errno.h>
 
 #include "buf.h"
+#include "pipeline.h"
+#include "registry.h"
 #include "test.h"
 #include "toml.h"
 #include "yflat.h"
@@ -147,8 +149,34 @@ static void test_limits(void)
         kfs_buf_release(&b);
 }
 
+static bool matches(const char *path, const char *text)
+{
+        uint32_t mask = kfs_probe_data(path, text, strlen(text));
+        int i = kfs_registry_index(&kfs_decoder_toml);
+
+        return i >= 0 && (mask & (UINT32_C(1) << i));
+}
+
+static void test_recognition(void)
+{
+        CHECK(matches("etc/containerd/config.toml", "version = 2\n"));
+        CHECK(matches("etc/containerd/conf.d/10-x.toml", "[debug]\n"));
+        CHECK(matches("etc/crio/crio.conf", "[crio]\n"));
+        CHECK(matches("etc/crio/crio.conf.d/10-crun.conf", "[crio.runtime]\n"));
+        CHECK(matches("etc/crio/crio.conf.d/01-no-extension", "# c\n"));
+        CHECK(matches("var/lib/rancher/k3s/agent/etc/containerd/config.toml", "# generated\n"));
+        CHECK(!matches("etc/crio/crio.conf.d/.hidden.conf", "[crio]\n"));
+        CHECK(!matches("etc/crio/notcrio.conf.d/x.conf", "[crio]\n"));
+        CHECK(!matches("etc/kubernetes/x.conf", "a = 1\n"));
+        CHECK(!matches("etc/kubernetes/pki/x.toml", "-----BEGIN CERTIFICATE-----\n"));
+        /* and the YAML decoder leaves them alone */
+        uint32_t mask = kfs_probe_data("etc/containerd/config.toml", "version = 2\n", 12);
+        CHECK(!(mask & (UINT32_C(1) << kfs_registry_index(&kfs_decoder_yaml))));
+}
+
 int main(void)
 {
+        test_recognition();
         test_doc_tree();
         test_values();
         test_errors();

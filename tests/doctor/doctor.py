@@ -126,8 +126,9 @@ users:
 # ---- the clean node ----
 base = os.path.join(tmp, "clean")
 P = os.path.join(base, "etc/kubernetes/pki")
-for k in ["ca", "apiserver", "front-proxy-ca", "front-proxy-client", "etcd/ca", "etcd/server"]:
+for k in ["ca", "apiserver", "front-proxy-ca", "front-proxy-client", "etcd/ca", "etcd/server", "sa"]:
     key(f"{P}/{k}.key")
+sh("openssl", "ec", "-in", f"{P}/sa.key", "-pubout", "-out", f"{P}/sa.pub")
 CA = (f"{P}/ca.crt", f"{P}/ca.key")
 cert(CA[1], "/CN=kubernetes", CA[0], is_ca=True, na=NOW + 3650 * DAY)
 cert(f"{P}/apiserver.key", "/CN=kube-apiserver", f"{P}/apiserver.crt", CA,
@@ -355,12 +356,14 @@ def bad_chain(root):
 
 case("chain", bad_chain,
      "error chain /etc/kubernetes/pki/apiserver.crt: does not verify against the CA that names its issuer: "
-     "unable to get local issuer certificate (evidence: /etc/kubernetes/pki/ca.crt)\n" + summary(1, 0))
+     "that CA did not sign it (OpenSSL: unable to get local issuer certificate) (evidence: /etc/kubernetes/pki/ca.crt)\n"
+     + summary(1, 0))
 
 
 # key-pair: a key file and a kubeconfig's embedded key
 def bad_keys(root):
     key(os.path.join(root, "etc/kubernetes/pki/front-proxy-client.key"))
+    key(os.path.join(root, "etc/kubernetes/pki/sa.key"))
     key(f"{work}/other-admin.key")
     s = read(root, "etc/kubernetes/admin.conf")
     s = s.replace(f"client-key-data: {b64(work + '/admin.key')}", f"client-key-data: {b64(work + '/other-admin.key')}")
@@ -370,7 +373,9 @@ def bad_keys(root):
 case("key-pair", bad_keys,
      "error key-pair /etc/kubernetes/admin.conf: users[u]: the client key does not match the client certificate\n"
      "error key-pair /etc/kubernetes/pki/front-proxy-client.key: the private key does not match the certificate "
-     "beside it (evidence: /etc/kubernetes/pki/front-proxy-client.crt)\n" + summary(2, 0))
+     "beside it (evidence: /etc/kubernetes/pki/front-proxy-client.crt)\n"
+     "error key-pair /etc/kubernetes/pki/sa.key: the private key does not match the public key beside it "
+     "(evidence: /etc/kubernetes/pki/sa.pub)\n" + summary(3, 0))
 
 
 # expiry: expired, expiring; a rotated-away old kubelet certificate is no finding

@@ -2,6 +2,7 @@
 their oracles, and no sidecar or report anywhere shows a secret planted in
 the node (examples/make-nodes.sh lists them in LAYOUT.secrets) or a line of
 any private key in it."""
+import json
 import os
 import re
 import shutil
@@ -11,7 +12,7 @@ import pytest
 
 from conftest import KUBEASZ_KUBELET_FLAGS, openssl_text, sh
 
-LAYOUTS = ["kubeadm", "kubeasz", "k3s"]
+LAYOUTS = ["kubeadm", "kubeasz", "k3s", "broken"]
 KEY_BLOCK = re.compile(rb"-----BEGIN ([A-Z0-9 ]*PRIVATE KEY)-----(.*?)-----END \1-----", re.S)
 
 
@@ -98,3 +99,22 @@ def test_k3s_node(mount, example_nodes):
     assert open(m.path("etc/systemd/system/k3s.service.env.flags")).read().startswith("# K3S_TOKEN\nREDACTED\n")
     assert open(m.path("etc/systemd/system/k3s.service.flags")).read() == (
         "/usr/local/bin/k3s\nserver\n--node-taint\nCriticalAddonsOnly=true:NoExecute\n")
+
+
+def test_kubeadm_containerd_toml(mount, example_nodes):
+    """containerd's config.toml through the mount: its imports resolved inside
+    ROOT, .json as Python's tomllib reads it (the registry password and auth
+    REDACTED), and the doctor's report in .kubefs."""
+    import tomllib
+    root = os.path.join(example_nodes, "kubeadm")
+    m = mount(root)
+    flat = open(m.path("etc/containerd/config.toml.flat")).read().splitlines()
+    assert flat[0] == "# containerd config version 2"
+    assert flat[1] == '# imports: "/etc/containerd/conf.d/*.toml" -> 10-metrics.toml'
+    assert ('plugins["io.containerd.grpc.v1.cri"].containerd.runtimes.runc.options.SystemdCgroup = true'
+            in flat)
+    want = tomllib.load(open(os.path.join(root, "etc/containerd/config.toml"), "rb"))
+    auth = want["plugins"]["io.containerd.grpc.v1.cri"]["registry"]["configs"]["registry.example.internal:5000"]["auth"]
+    auth["password"] = auth["auth"] = "REDACTED"
+    assert json.loads(open(m.path("etc/containerd/config.toml.json")).read()) == want
+    assert open(m.path(".kubefs/doctor")).read().splitlines()[-1].startswith("summary: ")
