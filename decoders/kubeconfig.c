@@ -52,6 +52,7 @@
 #include "registry.h"
 #include "goyaml.h"
 #include "kcx509.h"
+#include "kubeconfig.h"
 #include "redact.h"
 #include "tabwriter.h"
 #include "ydoc.h"
@@ -1667,3 +1668,61 @@ const struct kfs_decoder kfs_decoder_kubeconfig = {
         .free = kubeconfig_free,
         .views = kubeconfig_views,
 };
+
+/* ---- for the reports (kubeconfig.h) ---- */
+
+int kfs_kubeconfig_each_embedded(const char *data, size_t len,
+                                 int (*fn)(const struct kfs_kubeconfig_embedded *e, void *arg), void *arg,
+                                 char *ret_error, size_t error_size)
+{
+        struct kfs_ydoc *ydoc = NULL;
+        struct kc_config c = { 0 };
+        const struct kc_str *cur_cluster = NULL, *cur_user = NULL;
+        char err[256];
+        int r;
+
+        if (ret_error && error_size)
+                ret_error[0] = '\0';
+        r = kfs_ydoc_parse(data, len, &ydoc, err, sizeof(err));
+        if (r < 0) {
+                if (ret_error && error_size)
+                        snprintf(ret_error, error_size, "yaml: %s", err);
+                return r == -ENOMEM ? r : -EINVAL;
+        }
+        r = kc_load(ydoc, &c, ret_error, error_size);
+        /* current-context names a context; its cluster and user are "current" */
+        for (size_t i = 0; r == 0 && c.current_context.n && i < c.contexts.n; i++) {
+                const struct kc_named_context *nc = &((const struct kc_named_context *) c.contexts.v)[i];
+
+                if (kc_name_cmp(&nc->name, &c.current_context) == 0) {
+                        cur_cluster = &nc->context.cluster;
+                        cur_user = &nc->context.user;
+                        break;
+                }
+        }
+        for (size_t i = 0; r == 0 && i < c.clusters.n; i++) {
+                const struct kc_named_cluster *nc = &((const struct kc_named_cluster *) c.clusters.v)[i];
+                struct kfs_kubeconfig_embedded e = {
+                        "cluster", nc->name.s ? nc->name.s : "", nc->name.n,
+                        nc->cluster.certificate_authority_data.data, nc->cluster.certificate_authority_data.len,
+                        cur_cluster && kc_name_cmp(&nc->name, cur_cluster) == 0,
+                };
+
+                if (e.len)
+                        r = fn(&e, arg);
+        }
+        for (size_t i = 0; r == 0 && i < c.users.n; i++) {
+                const struct kc_named_user *nu = &((const struct kc_named_user *) c.users.v)[i];
+                struct kfs_kubeconfig_embedded e = {
+                        "user", nu->name.s ? nu->name.s : "", nu->name.n,
+                        nu->user.client_certificate_data.data, nu->user.client_certificate_data.len,
+                        cur_user && kc_name_cmp(&nu->name, cur_user) == 0,
+                };
+
+                if (e.len)
+                        r = fn(&e, arg);
+        }
+        kc_free_struct(&kc_config_type, &c);
+        kfs_ydoc_free(ydoc);
+        return r;
+}

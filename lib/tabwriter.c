@@ -67,6 +67,8 @@ static void tw_write_lines(struct tw *t, size_t line0, size_t line1)
 /* RememberWidths: a column is never narrower than it was before. */
 static size_t tw_remember(struct tw *t, size_t width)
 {
+        if (!t->cfg->remember_widths)
+                return width;
         if (t->n_maxwidths < t->n_widths) {
                 memcpy(t->maxwidths + t->n_maxwidths, t->widths + t->n_maxwidths,
                        (t->n_widths - t->n_maxwidths) * sizeof(*t->widths));

@@ -12,10 +12,12 @@
  * are formed in blocks of consecutive lines that have that column, as Go
  * does; a line without a tab (or a '\f') flushes what came before, as
  * Write() does; and RememberWidths keeps each column at least as wide as it
- * was in an earlier block or flush. So output is byte-identical to kubectl's,
+ * was in an earlier block or flush (when the config asks for it, as kubectl's
+ * does; kubeadm's plain text/tabwriter does not). So output is byte-identical to kubectl's,
  * also when a name holds a tab or a newline.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "buf.h"
@@ -23,9 +25,15 @@
 struct kfs_tabwriter_config {
         size_t minwidth;        /* 6 */
         size_t padding;         /* 3 */
+        bool remember_widths;   /* liggitt/tabwriter's RememberWidths (kubectl); false: Go's text/tabwriter */
 };
 
-#define KFS_TABWRITER_KUBECTL ((struct kfs_tabwriter_config) { .minwidth = 6, .padding = 3 })
+#define KFS_TABWRITER_KUBECTL \
+        ((struct kfs_tabwriter_config) { .minwidth = 6, .padding = 3, .remember_widths = true })
+/* kubeadm's text printers: text/tabwriter.NewWriter(out, 10, 4, 3, ' ', 0)
+ * (the tab width only matters when padding with tabs). */
+#define KFS_TABWRITER_KUBEADM \
+        ((struct kfs_tabwriter_config) { .minwidth = 10, .padding = 3, .remember_widths = false })
 
 /* Formats `text` (len bytes) into `out`. Returns 0 or out's error. */
 int kfs_tabwriter(const struct kfs_tabwriter_config *cfg, const char *text, size_t len,

@@ -11,6 +11,8 @@ const struct kfs_report kfs_reports[] = {
         { "audit.json", kfs_report_audit_json },
         { "audit.xml", kfs_report_audit_xml },
         { "certs", kfs_report_certs },
+        { "check-expiration", kfs_report_check_expiration },
+        { "check-expiration.json", kfs_report_check_expiration_json },
         { "doctor", kfs_report_doctor },
         { "doctor.json", kfs_report_doctor_json },
         { "errors", kfs_report_errors },
@@ -18,6 +20,7 @@ const struct kfs_report kfs_reports[] = {
         { "kubelet/config.json", kfs_report_kubelet_config_json },
         { "kubelet/configz.json", kfs_report_kubelet_configz_json },
         { "kubelet/flags", kfs_report_kubelet_flags },
+        { "metrics/kubefs.prom", kfs_report_metrics },
         { "version", kfs_report_version },
         { 0 },
 };

@@ -12,7 +12,10 @@
 int kfs_report_audit(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_audit_json(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_audit_xml(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_check_expiration(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_check_expiration_json(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_certs(const struct kfs_report_env *env, struct kfs_buf *out);
+int kfs_report_metrics(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_doctor(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_doctor_json(const struct kfs_report_env *env, struct kfs_buf *out);
 int kfs_report_errors(const struct kfs_report_env *env, struct kfs_buf *out);

@@ -13,8 +13,25 @@ static void check(const char *in, const char *want)
         kfs_buf_release(&out);
 }
 
+/* kubeadm's text printers: Go's text/tabwriter NewWriter(w, 10, 4, 3, ' ', 0) */
+static void check_kubeadm(const char *in, const char *want)
+{
+        struct kfs_buf out = KFS_BUF_INIT(1 << 20);
+
+        CHECK_INT(kfs_tabwriter(&KFS_TABWRITER_KUBEADM, in, strlen(in), &out), 0);
+        CHECK_STR(kfs_buf_str(&out), want);
+        kfs_buf_release(&out);
+}
+
 int main(void)
 {
+        /* kubeadm certs check-expiration: minimum width 10; the empty line flushes and,
+         * without RememberWidths, the second table is aligned on its own */
+        check_kubeadm("CERTIFICATE\tEXPIRES\nadmin.conf\tx\n\nca\tEXPIRES\n",
+                      "CERTIFICATE   EXPIRES\nadmin.conf    x\n\nca        EXPIRES\n");
+        /* a !MISSING! row: its empty cells are padded too */
+        check_kubeadm("A\tB\tC\n!MISSING! x\t\t\n",
+                      "A             B         C\n!MISSING! x             \n");
         /* kubectl config get-contexts, empty namespace: trailing padding stays */
         check("CURRENT\tNAME\tCLUSTER\tAUTHINFO\tNAMESPACE\n"
               "*\tkubernetes-admin@kubernetes\tkubernetes\tkubernetes-admin\t\n",

@@ -60,7 +60,7 @@ def walk(top):
 
 
 # every entry of MNT/.kubefs
-REPORTS = {".kubefs", ".kubefs/audit", ".kubefs/audit.json", ".kubefs/audit.xml", ".kubefs/certs", ".kubefs/doctor", ".kubefs/doctor.json", ".kubefs/errors", ".kubefs/kubelet", ".kubefs/kubelet/config.flat", ".kubefs/kubelet/config.json", ".kubefs/kubelet/configz.json", ".kubefs/kubelet/flags", ".kubefs/version"}
+REPORTS = {".kubefs", ".kubefs/audit", ".kubefs/audit.json", ".kubefs/audit.xml", ".kubefs/certs", ".kubefs/doctor", ".kubefs/doctor.json", ".kubefs/check-expiration", ".kubefs/check-expiration.json", ".kubefs/errors", ".kubefs/kubelet", ".kubefs/kubelet/config.flat", ".kubefs/kubelet/config.json", ".kubefs/kubelet/configz.json", ".kubefs/kubelet/flags", ".kubefs/metrics", ".kubefs/metrics/kubefs.prom", ".kubefs/version"}
 
 
 def real_entries(mnt, root):
@@ -144,8 +144,10 @@ def test_attributes_mirror_root_minus_write_bits(mount, tree):
 
 def test_reports_dir(mount, tree):
     m = mount(tree)
-    assert sorted(os.listdir(m.path(".kubefs"))) == ["audit", "audit.json", "audit.xml", "certs", "doctor",
-                                                     "doctor.json", "errors", "kubelet", "version"]
+    assert sorted(os.listdir(m.path(".kubefs"))) == ["audit", "audit.json", "audit.xml", "certs", "check-expiration",
+                                                     "check-expiration.json", "doctor", "doctor.json", "errors",
+                                                     "kubelet", "metrics", "version"]
+    assert os.listdir(m.path(".kubefs/metrics")) == ["kubefs.prom"]
     assert sorted(os.listdir(m.path(".kubefs/kubelet"))) == ["config.flat", "config.json", "configz.json", "flags"]
     v = open(m.path(".kubefs/version")).read()
     assert v.startswith("kubefs ") and "libfuse 3." in v and "OpenSSL 3" in v
