@@ -155,7 +155,6 @@ const struct kc_type kc_config_type = { "Config", "v1.Config", sizeof(struct kc_
 
 /* ---- freeing ---- */
 
-
 static void kc_free_field(const struct kc_field *f, void *p)
 {
         switch (f->kind) {
