@@ -33,8 +33,11 @@ static void ctx_record_one(struct kfs_ctx *ctx, char *rel, const struct stat *st
 static void ctx_record(struct kfs_ctx *ctx, char *rel, const struct stat *st)
 {
         char *real = NULL;
+        int r = st ? kfs_root_resolve(ctx->root, rel, &real) : -ENOENT;
 
-        if (st && kfs_root_resolve(ctx->root, rel, &real) == 0 && strcmp(real, rel) != 0)
+        if (r == -ENOMEM)
+                ctx->lost_dep = true;
+        if (r == 0 && strcmp(real, rel) != 0)
                 ctx_record_one(ctx, real, st);
         else
                 free(real);
@@ -53,8 +56,9 @@ static void ctx_record_one(struct kfs_ctx *ctx, char *rel, const struct stat *st
                 size_t n = ctx->alloc_deps ? ctx->alloc_deps * 2 : 8;
                 struct kfs_dep *d = realloc(ctx->deps, n * sizeof(*d));
                 if (!d) {
-                        /* Unrecorded means never re-checked; the result still expires
-                         * on a change of the source. Rare enough to accept. */
+                        /* unrecorded, it would be neither re-checked nor count in the
+                         * sidecar's permissions (more readable than a 0600 source) */
+                        ctx->lost_dep = true;
                         free(rel);
                         return;
                 }

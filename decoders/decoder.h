@@ -69,6 +69,7 @@ struct kfs_ctx {
         time_t valid_until;     /* lowered by renders whose output changes with time */
         struct kfs_dep *deps;   /* files read besides the source */
         size_t n_deps, alloc_deps;
+        bool lost_dep;          /* a dependency could not be recorded: the decode fails */
         char error[512];        /* why the decode failed, for the error view and the log */
 };
 

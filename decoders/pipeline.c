@@ -237,6 +237,10 @@ static int decode_run(const struct kfs_root *root, const char *relpath, const st
         }
         dec->free(doc);
         doc = NULL;
+        if (ctx.lost_dep) {
+                r = -ENOMEM;
+                goto fail;
+        }
         res->deps = ctx.deps;
         res->n_deps = ctx.n_deps;
         res->valid_until = ctx.valid_until;
@@ -274,6 +278,8 @@ int kfs_decode_path(const struct kfs_root *root, const char *relpath,
         if (fr < 0 && fr != -ENOENT && kfs_root_stat(root, relpath, KFS_RESOLVE_FOLLOW, &st) < 0)
                 fr = -ENOENT;
         r = decode_run(root, relpath, dec, data, len, fr, fr == -ENOENT ? NULL : &st, now, ret);
+        if (data)
+                explicit_bzero(data, len);      /* it may be a private key */
         free(data);
         return r;
 }

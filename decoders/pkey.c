@@ -824,6 +824,7 @@ static int pkey_dir_scan(struct pkey_dir *d, struct kfs_ctx *ctx)
                         }
                 }
                 ERR_clear_error();
+                explicit_bzero(data, len);
                 free(data);
                 if (r < 0)
                         return r;

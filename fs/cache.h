@@ -30,7 +30,7 @@ struct kfs_entry {
         char *path;                     /* the source, ROOT-relative */
         const struct kfs_decoder *dec;
         uint64_t gen;                   /* distinct for every decode made */
-        uint64_t checked;               /* CLOCK_MONOTONIC ns of the last freshness check */
+        uint64_t checked;               /* CLOCK_MONOTONIC ns of the last freshness check (atomic: stored unlocked) */
         /* owned by the cache */
         unsigned refs;
         bool cached;

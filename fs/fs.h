@@ -52,10 +52,15 @@ struct node {
         dev_t dev;              /* st_dev seen: a child on another device is a mount point */
         bool boundary;          /* a mount point inside a location: shown empty */
 
-        /* NODE_SIDECAR */
+        /* NODE_SIDECAR: what the kernel caches of it, under fs->lock. A reader
+         * sees one decode whole: through the page cache only while the kernel's
+         * size and pages are that decode's, else straight (direct_io). */
         struct kfs_viewref view;
         uint64_t size_told;     /* the st_size the kernel was last given */
         uint64_t gen_told;      /* and the decode it came from */
+        uint64_t pc_gen;        /* the decode whose pages the page cache may hold */
+        uint64_t pc_size;       /* its size */
+        unsigned pc_open;       /* open handles reading through the page cache */
 
         /* NODE_VFILE */
         const struct kfs_report *report;
@@ -72,6 +77,7 @@ struct kfs_fs {
         struct fuse_session *se;
         const struct kfs_options *opts;
         double timeout;         /* entry/attr timeout given to the kernel */
+        struct timespec started; /* the times of MNT/.kubefs and its directories */
 
         pthread_mutex_t lock;   /* the node table */
         struct node rootnode;
@@ -85,8 +91,10 @@ void kfs_nodes_release(struct kfs_fs *fs);
 struct node *kfs_node_of(struct kfs_fs *fs, fuse_ino_t ino);
 fuse_ino_t kfs_node_id(const struct kfs_fs *fs, const struct node *n);
 /* The node for (parent, name) of init->kind and init->type, made if needed,
- * with one more kernel reference; what the lookup learned (init's vis, dev,
- * boundary, view, report) is written into it under the lock. NULL on
+ * with one more kernel reference. What a lookup learns (init's kind, type,
+ * vis, dev, boundary, view, report) is fixed for a node's life, so handlers
+ * read it without the lock: a lookup that learns otherwise gets a new node
+ * (the old one lives on, unhashed, until the kernel forgets it). NULL on
  * allocation failure. */
 struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *name, const struct node *init);
 void kfs_node_forget(struct kfs_fs *fs, struct node *n, uint64_t nlookup);

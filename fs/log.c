@@ -47,9 +47,19 @@ void kfs_log(enum kfs_log_level level, const char *fmt, ...)
 
 static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 
+/* libfuse logs some messages in pieces (its unknown-option error in three):
+ * they are gathered into one line. */
 static void log_fuse(enum fuse_log_level level, const char *fmt, va_list ap)
 {
-        log_v((enum kfs_log_level) level, fmt, ap);
+        static __thread char pending[2048];
+        size_t used = strlen(pending);
+
+        vsnprintf(pending + used, sizeof(pending) - used, fmt, ap);
+        used = strlen(pending);
+        if (used && pending[used - 1] != '\n' && used < sizeof(pending) - 1)
+                return;
+        kfs_log((enum kfs_log_level) level, "%s", pending);
+        pending[0] = '\0';
 }
 
 void kfs_log_init(bool to_syslog, bool debug)

@@ -8,6 +8,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +52,52 @@ static void raise_nofile(void)
         }
 }
 
+/* Undoes mountinfo's octal escapes (\040 for a space) in place. */
+static void mountinfo_unescape(char *s)
+{
+        char *o = s;
+
+        for (; *s; s++) {
+                if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] >= '0' && s[2] <= '7' && s[3] >= '0' &&
+                    s[3] <= '7') {
+                        *o++ = (char) ((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+                        s += 3;
+                } else {
+                        *o++ = *s;
+                }
+        }
+        *o = '\0';
+}
+
+/* Whether a kubefs mount is on top at `mnt`: a second one would stack on it. */
+static bool kubefs_mounted_at(const char *mnt)
+{
+        char *real = realpath(mnt, NULL), *line = NULL;
+        size_t alloc = 0;
+        bool found = false;
+        FILE *f;
+
+        if (!real)
+                return false;
+        f = fopen("/proc/self/mountinfo", "re");
+        while (f && getline(&line, &alloc, f) > 0) {
+                char point[PATH_MAX * 4 + 1], type[256];
+                const char *sep = strstr(line, " - ");
+
+                /* ID PARENT MAJ:MIN ROOT POINT OPTIONS... - TYPE SOURCE SUPER */
+                if (!sep || sscanf(line, "%*s %*s %*s %*s %4096s", point) != 1 || sscanf(sep + 3, "%255s", type) != 1)
+                        continue;
+                mountinfo_unescape(point);
+                if (strcmp(point, real) == 0)
+                        found = strcmp(type, "fuse.kubefs") == 0;      /* the last one listed is on top */
+        }
+        if (f)
+                fclose(f);
+        free(line);
+        free(real);
+        return found;
+}
+
 static int check_mountpoint(const char *mnt)
 {
         struct statvfs sv;
@@ -67,6 +115,11 @@ static int check_mountpoint(const char *mnt)
         }
         if (!S_ISDIR(st.st_mode)) {
                 fprintf(stderr, "kubefs: cannot use MOUNTPOINT '%s': %s\n", mnt, strerror(ENOTDIR));
+                return -1;
+        }
+        if (kubefs_mounted_at(mnt)) {
+                fprintf(stderr, "kubefs: MOUNTPOINT '%s' is already a kubefs mount; unmount it first "
+                        "(fusermount3 -u %s)\n", mnt, mnt);
                 return -1;
         }
         return 0;
@@ -191,7 +244,8 @@ int kfs_mount_main(const struct kfs_options *o)
         kfs_watch_dir(fs.watch, "");
         kfs_log(KFS_LOG_DEBUG, "serving '%s' at '%s'", fs.root.path, o->mountpoint);
         r = serve(&fs);
-        rc = r == 0 ? KFS_EXIT_OK : KFS_EXIT_FAILURE;
+        /* a stop asked for (SIGTERM from systemctl stop, ^C) is a normal end */
+        rc = r == 0 || r == SIGTERM || r == SIGINT || r == SIGHUP ? KFS_EXIT_OK : KFS_EXIT_FAILURE;
 out:
         kfs_watch_free(fs.watch);
         if (fs.se) {

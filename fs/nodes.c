@@ -31,6 +31,7 @@ static size_t node_bucket(size_t n_buckets, const struct node *parent, const cha
 
 int kfs_nodes_init(struct kfs_fs *fs)
 {
+        clock_gettime(CLOCK_REALTIME, &fs->started);
         fs->n_buckets = 1024;
         fs->table = calloc(fs->n_buckets, sizeof(*fs->table));
         if (!fs->table)
@@ -146,7 +147,7 @@ uint64_t kfs_node_path_ino(const char *path)
         return hash_bytes(0xcbf29ce484222325ULL, path, strlen(path)) | (UINT64_C(1) << 63);
 }
 
-/* What a lookup learned about a node, written under the lock. */
+/* What a lookup learned about a node, set once when it is made. */
 static void node_update(struct node *n, const struct node *init)
 {
         n->vis = init->vis;
@@ -156,6 +157,13 @@ static void node_update(struct node *n, const struct node *init)
         n->report = init->report;
 }
 
+/* Whether node `n` is what `init` describes (kind and type compared by the caller). */
+static bool node_same(const struct node *n, const struct node *init)
+{
+        return n->vis == init->vis && n->dev == init->dev && n->boundary == init->boundary &&
+               n->view.dec == init->view.dec && n->view.view == init->view.view && n->report == init->report;
+}
+
 struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *name, const struct node *init)
 {
         mode_t type = init->type & S_IFMT;
@@ -163,9 +171,8 @@ struct node *kfs_node_get(struct kfs_fs *fs, struct node *parent, const char *na
 
         pthread_mutex_lock(&fs->lock);
         n = kfs_node_find_locked(fs, parent, name);
-        if (n && n->kind == init->kind && n->type == type) {
+        if (n && n->kind == init->kind && n->type == type && node_same(n, init)) {
                 n->nlookup++;
-                node_update(n, init);
                 pthread_mutex_unlock(&fs->lock);
                 return n;
         }

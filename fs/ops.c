@@ -147,17 +147,36 @@ static int sidecar_entry(struct kfs_fs *fs, struct node *n, struct kfs_entry **r
         return 0;
 }
 
-static int sidecar_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
+/*
+ * The attributes of sidecar `n` for the kernel. While handles read `n`
+ * through the page cache, its size stays theirs (*ret_held: give it no cache
+ * time): a new size reaching the kernel would cut their reads short or pad
+ * them, and a new decode is read directly (op_open) until they are done.
+ */
+static int sidecar_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, bool *ret_held)
 {
         struct kfs_entry *e;
         int r = sidecar_entry(fs, n, &e);
+        bool held;
 
         if (r < 0)
                 return r;
         attr_sidecar(n, e, st);
-        __atomic_store_n(&n->size_told, (uint64_t) st->st_size, __ATOMIC_RELAXED);
-        __atomic_store_n(&n->gen_told, e->gen, __ATOMIC_RELAXED);
+        pthread_mutex_lock(&fs->lock);
+        held = n->pc_open > 0 && n->pc_gen != e->gen;
+        if (held) {
+                st->st_size = (off_t) n->pc_size;
+                st->st_blocks = (blkcnt_t) ((n->pc_size + 511) / 512);
+                n->size_told = n->pc_size;
+                n->gen_told = n->pc_gen;
+        } else {
+                n->size_told = (uint64_t) st->st_size;
+                n->gen_told = e->gen;
+        }
+        pthread_mutex_unlock(&fs->lock);
         kfs_cache_put(fs->cache, e);
+        if (ret_held)
+                *ret_held = held;
         return 0;
 }
 
@@ -194,6 +213,9 @@ static void vdir_attr(struct kfs_fs *fs, const struct node *n, struct stat *st)
                 .st_mode = S_IFDIR | 0555,
                 .st_nlink = 2,
                 .st_blksize = 4096,
+                .st_atim = fs->started,
+                .st_mtim = fs->started,
+                .st_ctim = fs->started,
         };
 }
 
@@ -232,13 +254,15 @@ static int real_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
         return 0;
 }
 
-static int node_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
+/* *ret_held: the attributes are not to be cached (sidecar_getattr). */
+static int node_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, bool *ret_held)
 {
+        *ret_held = false;
         switch (n->kind) {
         case NODE_REAL:
                 return real_getattr(fs, n, st);
         case NODE_SIDECAR:
-                return sidecar_getattr(fs, n, st);
+                return sidecar_getattr(fs, n, st, ret_held);
         case NODE_VFILE:
                 return vfile_getattr(fs, n, st);
         case NODE_VDIR:
@@ -301,7 +325,11 @@ static int lookup_sidecar(struct kfs_fs *fs, struct node *dir, const char *name,
                         .kind = NODE_SIDECAR, .type = S_IFREG, .view = views[i] });
                 if (!n)
                         return -ENOMEM;
-                r = sidecar_getattr(fs, n, &e->attr);
+                bool held;
+
+                r = sidecar_getattr(fs, n, &e->attr, &held);
+                if (r == 0 && held)
+                        e->attr_timeout = 0;
                 if (r < 0) {
                         kfs_node_forget(fs, n, 1);
                         return r;
@@ -414,12 +442,13 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
         struct kfs_fs *fs = fs_of(req);
         struct stat st;
-        int r = node_getattr(fs, kfs_node_of(fs, ino), &st);
+        bool held;
+        int r = node_getattr(fs, kfs_node_of(fs, ino), &st, &held);
 
         if (r < 0)
                 fuse_reply_err(req, -r);
         else
-                fuse_reply_attr(req, &st, fs->timeout);
+                fuse_reply_attr(req, &st, held ? 0 : fs->timeout);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -538,7 +567,8 @@ static int dirlist_add_sidecars(struct kfs_fs *fs, const struct node *dir, struc
                                 break;
                         }
                         key.name = name;
-                        if (!bsearch(&key, sorted, n_real, sizeof(*sorted), dent_cmp) &&
+                        /* not listed if it could not be opened (a 251-255 byte source) */
+                        if (strlen(name) <= NAME_MAX && !bsearch(&key, sorted, n_real, sizeof(*sorted), dent_cmp) &&
                             asprintf(&spath, "%s.%s", path, views[v].view->name) >= 0) {
                                 r = dirlist_add(l, name, S_IFREG, kfs_node_path_ino(spath), false);
                                 free(spath);
@@ -576,6 +606,8 @@ static int dirlist_real(struct kfs_fs *fs, struct node *dir, struct dirlist *l)
 
                 if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
                         continue;
+                if (dir == &fs->rootnode && strcmp(de->d_name, KFS_REPORTS_DIR) == 0)
+                        continue;       /* MNT/.kubefs is the reports' (a real one is not reached) */
                 if (asprintf(&path, "%s%s%s", dir->path, *dir->path ? "/" : "", de->d_name) < 0) {
                         r = -ENOMEM;
                         break;
@@ -715,6 +747,7 @@ struct handle {
         int refs;                       /* the kernel's open, and reads in progress */
         int fd;                         /* a file of ROOT, or -1 */
         struct kfs_entry *entry;        /* a sidecar's decode */
+        struct node *pc_node;           /* a sidecar read through the page cache (counted in pc_open) */
         const char *data;               /* what a sidecar or report reads */
         size_t len;
         struct kfs_buf report;          /* a report, rendered at open */
@@ -726,9 +759,44 @@ static void handle_put(struct kfs_fs *fs, struct handle *h)
                 return;
         if (h->fd >= 0)
                 close(h->fd);
+        if (h->pc_node) {
+                pthread_mutex_lock(&fs->lock);
+                h->pc_node->pc_open--;
+                pthread_mutex_unlock(&fs->lock);
+        }
         kfs_cache_put(fs->cache, h->entry);
         kfs_buf_release(&h->report);
         free(h);
+}
+
+/*
+ * How a sidecar handle reads its decode whole (issue 10): through the page
+ * cache only if the kernel's size is this decode's (the last one told) and
+ * the cache holds no other decode's pages (none being read through it); the
+ * pages are kept if they are this decode's. Otherwise it reads directly
+ * (direct_io reads are not bounded by the kernel's size and leave its pages
+ * alone), and the kernel is asked to forget the old size once no handle
+ * reads through the page cache.
+ */
+static void sidecar_open_mode(struct kfs_fs *fs, struct node *n, struct handle *h, struct fuse_file_info *fi)
+{
+        uint64_t gen = h->entry->gen;
+        bool inval = false;
+
+        pthread_mutex_lock(&fs->lock);
+        if (gen == n->gen_told && h->len == n->size_told && (n->pc_open == 0 || n->pc_gen == gen)) {
+                fi->keep_cache = n->pc_gen == gen;
+                n->pc_gen = gen;
+                n->pc_size = h->len;
+                n->pc_open++;
+                h->pc_node = n;
+        } else {
+                fi->direct_io = 1;
+                inval = n->pc_open == 0;
+        }
+        pthread_mutex_unlock(&fs->lock);
+        if (inval)
+                kfs_watch_inval_inode(fs->watch, kfs_node_id(fs, n));
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -766,14 +834,7 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                         break;
                 h->data = h->entry->res->views[view_index(&n->view)].data;
                 h->len = h->entry->res->views[view_index(&n->view)].len;
-                /* the kernel's pages stay good while the decode it last heard of is
-                 * the one served; a new one drops them, and a new size must reach
-                 * the kernel before it trusts the old one */
-                if (h->entry->gen == __atomic_load_n(&n->gen_told, __ATOMIC_RELAXED)) {
-                        fi->keep_cache = 1;
-                } else if (h->len != __atomic_load_n(&n->size_told, __ATOMIC_RELAXED)) {
-                        kfs_watch_inval_inode(fs->watch, ino);
-                }
+                sidecar_open_mode(fs, n, h, fi);
                 break;
         case NODE_VFILE:
                 r = kfs_fs_report(fs, req, n->report, &h->report);

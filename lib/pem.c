@@ -132,6 +132,7 @@ int kfs_pem_decode(const struct kfs_pem_block *b, unsigned char **ret_der, long 
 {
         size_t label_len = strlen(b->label), body_len = (size_t) (b->body_end - b->body);
         char *name = NULL, *header = NULL, *text, *t;
+        size_t text_size = 2 * label_len + body_len + sizeof(BEGIN_MARK DASHES END_MARK DASHES "\n\n");
         unsigned char *der = NULL;
         long der_len = 0;
         BIO *bio;
@@ -144,7 +145,7 @@ int kfs_pem_decode(const struct kfs_pem_block *b, unsigned char **ret_der, long 
         }
         /* the block as `tr -d '\r'` of BEGIN..END would give it: both
          * markers (16 + 15 bytes and the labels), a newline, the NUL */
-        text = malloc(2 * label_len + body_len + sizeof(BEGIN_MARK DASHES END_MARK DASHES "\n\n"));
+        text = malloc(text_size);
         if (!text)
                 return -ENOMEM;
         t = text + sprintf(text, BEGIN_MARK "%s" DASHES, b->label);
@@ -157,6 +158,7 @@ int kfs_pem_decode(const struct kfs_pem_block *b, unsigned char **ret_der, long 
 
         bio = BIO_new_mem_buf(text, (int) (t - text));
         if (!bio) {
+                explicit_bzero(text, text_size);
                 free(text);
                 ERR_clear_error();
                 return -ENOMEM;
@@ -182,8 +184,11 @@ int kfs_pem_decode(const struct kfs_pem_block *b, unsigned char **ret_der, long 
 out:
         OPENSSL_free(name);
         OPENSSL_free(header);
-        OPENSSL_free(der);
+        /* a private key's bytes do not outlive their use (the copy, a failed decode) */
+        if (der)
+                OPENSSL_clear_free(der, der_len > 0 ? (size_t) der_len : 0);
         BIO_free(bio);
+        explicit_bzero(text, text_size);
         free(text);
         return r;
 }

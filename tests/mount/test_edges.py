@@ -1,0 +1,72 @@
+"""Edges found on the landed 0.1.0 (issue 10, items 4 and 5): what is listed
+can be opened, a mountpoint takes one kubefs, a requested stop is a normal
+end, errors are one line, MNT/.kubefs is listed once and has a date."""
+import os
+import signal
+import subprocess
+import tempfile
+import time
+
+from conftest import KUBEFS, make_cert, unmount, write
+
+
+def test_sidecar_names_past_255_bytes_are_not_listed(mount, tree):
+    d = os.path.join(tree, "etc/kubernetes/pki")
+    long_name = "c" * 250 + ".crt"                      # 254 bytes: "NAME.txt" would be 258
+    make_cert(os.path.join(d, long_name), key=os.path.join(d, "long.key"))
+    make_cert(os.path.join(d, "ca.crt"))
+    m = mount(tree)
+    names = os.listdir(m.path("etc/kubernetes/pki"))
+    assert long_name in names and "ca.crt.txt" in names
+    assert all(len(n.encode()) <= 255 for n in names)
+    for n in names:                                     # ls -l, grep -r, tar: every name opens
+        os.stat(m.path("etc/kubernetes/pki/" + n))
+    assert not [n for n in names if n.startswith(long_name + ".")]
+
+
+def test_a_second_mount_on_the_same_mountpoint_is_refused(mount, tree):
+    write(os.path.join(tree, "etc/kubernetes/a"), "a")
+    m = mount(tree)
+    p = subprocess.run([KUBEFS, "-f", tree, m.mnt], capture_output=True, text=True, timeout=20)
+    assert p.returncode == 1, p
+    assert p.stderr.count("\n") == 1 and "already a kubefs mount" in p.stderr, p.stderr
+    with open("/proc/self/mountinfo") as f:
+        assert sum(1 for line in f if f" {m.mnt} " in line) == 1
+
+
+def test_sigterm_and_sigint_exit_0(tree):
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        mnt = tempfile.mkdtemp(prefix="kfs-mnt-")
+        proc = subprocess.Popen([KUBEFS, "-f", tree, mnt], stderr=subprocess.PIPE, text=True)
+        try:
+            deadline = time.monotonic() + 10
+            while not os.path.ismount(mnt):
+                assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read()
+                time.sleep(0.01)
+            proc.send_signal(sig)
+            assert proc.wait(timeout=10) == 0, (sig, proc.stderr.read())
+            assert not os.path.ismount(mnt)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+            unmount(mnt)
+            os.rmdir(mnt)
+
+
+def test_unknown_fuse_option_is_one_line(tree):
+    with tempfile.TemporaryDirectory() as mnt:
+        p = subprocess.run([KUBEFS, "-f", "-o", "bogus", tree, mnt], capture_output=True, text=True, timeout=20)
+    assert p.returncode == 2, p
+    assert len(p.stderr.splitlines()) == 1 and "bogus" in p.stderr, p.stderr
+
+
+def test_reports_dir_listed_once_and_dated(mount, tree):
+    os.makedirs(os.path.join(tree, ".kubefs"))           # a real one in ROOT
+    write(os.path.join(tree, ".kubefs/own"), "x")
+    before = time.time()
+    m = mount(tree, "--all")
+    assert os.listdir(m.mnt).count(".kubefs") == 1
+    assert "version" in os.listdir(m.path(".kubefs"))
+    st = os.stat(m.path(".kubefs"))
+    assert before - 5 <= st.st_mtime <= time.time() + 1
