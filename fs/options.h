@@ -19,6 +19,8 @@ struct kfs_options {
 
         /* kubefs's own -o options */
         double timeout;                 /* timeout=SECS: kernel entry/attr cache */
+        double watched_timeout;         /* watched_timeout=SECS: the same where inotify covers changes */
+        size_t max_watches;             /* max_watches=N: inotify watches at most */
         size_t max_input;               /* max_input=SIZE: bigger sources get an error sidecar */
         size_t cache_size;              /* cache_size=SIZE: memory for decoded views */
         bool cross_mounts;              /* cross_mounts: descend into other filesystems */

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "fs.h"
@@ -29,6 +30,7 @@
 struct watched {
         char *path;
         int wd;
+        bool local;             /* on a filesystem whose every change inotify sees */
         struct watched *hnext;
 };
 
@@ -46,6 +48,7 @@ struct kfs_watch {
         bool running, stop, warned;
         pthread_mutex_t lock;           /* everything below */
         struct watched *set[WATCH_SET_BUCKETS];
+        size_t n_watched;               /* at most fs->opts->max_watches */
         char **by_wd;                   /* wd -> directory path (borrowed from set) */
         size_t n_wd;
         fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
@@ -78,27 +81,72 @@ struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
         return w;
 }
 
-void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
+/*
+ * Filesystems where inotify sees every change: local ones. On network and
+ * FUSE filesystems (NFS, CIFS, another FUSE mount) a change made elsewhere
+ * raises no event, so what is shown from them keeps the short timeout.
+ */
+static bool watch_fs_local(long type)
+{
+        static const long local[] = {
+                0xEF53,         /* ext2/3/4 */
+                0x58465342,     /* xfs */
+                (long) 0x9123683E, /* btrfs */
+                0x01021994,     /* tmpfs */
+                (long) 0x858458F6, /* ramfs */
+                0x794C7630,     /* overlayfs */
+                (long) 0xF2F52010, /* f2fs */
+                0x2FC12FC1,     /* zfs */
+                0x3153464A,     /* jfs */
+                0x52654973,     /* reiserfs */
+        };
+
+        for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+                if (type == local[i])
+                        return true;
+        return false;
+}
+
+static struct watched *watch_find_locked(struct kfs_watch *w, const char *relpath)
+{
+        for (struct watched *e = w->set[watch_bucket(relpath)]; e; e = e->hnext)
+                if (strcmp(e->path, relpath) == 0)
+                        return e;
+        return NULL;
+}
+
+bool kfs_watch_dir(struct kfs_watch *w, const char *relpath)
 {
         size_t b = watch_bucket(relpath);
         struct watched *e;
+        struct statfs sfs;
         char full[PATH_MAX];
+        bool covered = false;
         int wd;
 
-        if (!w || w->ifd < 0)
-                return;
+        if (!w || w->ifd < 0 || !w->running)
+                return false;
         pthread_mutex_lock(&w->lock);
-        for (e = w->set[b]; e; e = e->hnext)
-                if (strcmp(e->path, relpath) == 0)
-                        goto out;
+        if ((e = watch_find_locked(w, relpath))) {
+                covered = e->local;
+                goto out;
+        }
         snprintf(full, sizeof(full), "%s%s%s", w->fs->root.path,
                  strcmp(w->fs->root.path, "/") == 0 || !*relpath ? "" : "/", relpath);
-        wd = inotify_add_watch(w->ifd, *full ? full : "/", WATCH_MASK);
+        if (w->n_watched >= w->fs->opts->max_watches) {
+                errno = ENOSPC;
+                wd = -1;
+        } else {
+                wd = inotify_add_watch(w->ifd, *full ? full : "/", WATCH_MASK);
+        }
         if (wd < 0) {
                 if (errno == ENOSPC && !w->warned) {
                         w->warned = true;
-                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (fs.inotify.max_user_watches): "
-                                "some changes show only after the %g s cache time", w->fs->timeout);
+                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (%s): "
+                                "some changes show only after the %g s cache time",
+                                w->n_watched >= w->fs->opts->max_watches ? "-o max_watches"
+                                                                          : "fs.inotify.max_user_watches",
+                                w->fs->timeout);
                 }
                 goto out;
         }
@@ -108,13 +156,19 @@ void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
                 goto out;
         }
         e->wd = wd;
+        /* the watch is in place before this statfs: a directory replaced by a
+         * mount in between reads as that mount's filesystem */
+        e->local = statfs(*full ? full : "/", &sfs) == 0 && watch_fs_local((long) sfs.f_type);
         e->hnext = w->set[b];
         w->set[b] = e;
+        w->n_watched++;
         if ((size_t) wd >= w->n_wd) {
                 size_t n = (size_t) wd * 2 + 16;
                 char **p = realloc(w->by_wd, n * sizeof(*p));
-                if (!p)
+                if (!p) {
+                        e->local = false;       /* its events could not be told apart */
                         goto out;
+                }
                 memset(p + w->n_wd, 0, (n - w->n_wd) * sizeof(*p));
                 w->by_wd = p;
                 w->n_wd = n;
@@ -122,22 +176,64 @@ void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
         /* one directory seen through two paths: the kernel gives the same wd; keep the first */
         if (!w->by_wd[wd])
                 w->by_wd[wd] = e->path;
+        else
+                e->local = false;       /* its events come under the other path */
+        covered = e->local;
 out:
         pthread_mutex_unlock(&w->lock);
+        return covered;
 }
 
-void kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res)
+bool kfs_watch_covers(struct kfs_watch *w, const char *relpath)
 {
+        struct watched *e;
+        bool covered;
+
+        if (!w || w->ifd < 0 || !w->running)
+                return false;
+        pthread_mutex_lock(&w->lock);
+        e = watch_find_locked(w, relpath);
+        covered = e && e->local;
+        pthread_mutex_unlock(&w->lock);
+        return covered;
+}
+
+bool kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res)
+{
+        bool covered = true;
+
         for (size_t i = 0; i < res->n_deps; i++) {
                 char *dir = kfs_path_dirname(res->deps[i].path);
 
+                /* watched already, before the decode read it: its changes since raised events */
+                if (!dir || !kfs_watch_covers(w, dir))
+                        covered = false;
                 if (dir)
                         kfs_watch_dir(w, dir);
                 /* a directory listed for drop-ins is watched itself too */
-                if (res->deps[i].exists && S_ISDIR(res->deps[i].st.st_mode))
+                if (res->deps[i].exists && S_ISDIR(res->deps[i].st.st_mode) &&
+                    !kfs_watch_covers(w, res->deps[i].path)) {
+                        covered = false;
                         kfs_watch_dir(w, res->deps[i].path);
+                }
                 free(dir);
         }
+        return covered;
+}
+
+bool kfs_watch_result_covered(struct kfs_watch *w, const struct kfs_result *res)
+{
+        for (size_t i = 0; i < res->n_deps; i++) {
+                char *dir = kfs_path_dirname(res->deps[i].path);
+                bool ok = dir && kfs_watch_covers(w, dir) &&
+                          !(res->deps[i].exists && S_ISDIR(res->deps[i].st.st_mode) &&
+                            !kfs_watch_covers(w, res->deps[i].path));
+
+                free(dir);
+                if (!ok)
+                        return false;
+        }
+        return true;
 }
 
 void kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)
@@ -304,6 +400,7 @@ static void watch_event(struct kfs_watch *w, const struct inotify_event *ev, str
                                 w->by_wd[ev->wd] = NULL;
                                 free(e->path);
                                 free(e);
+                                w->n_watched--;
                                 break;
                         }
                 }
