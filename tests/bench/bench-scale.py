@@ -21,7 +21,8 @@ build/bench/scale.md).
 2. The growth table (--sizes): mount ready time, `df` time, a cold and a
    warm `ls -lR` (with the native one for the ratio), the time to read every
    file and sidecar once, and the daemon's peak RSS after it.
-Every timing is hyperfine's median.
+Every timing is hyperfine's median (the cold walk of the growth table: one run,
+on a fresh mount).
 """
 import argparse
 import json
@@ -104,6 +105,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--skip-growth", action="store_true")
     ap.add_argument("--skip-table", action="store_true")
+    ap.add_argument("--growth-before", action="store_true", help="the growth table for --before too")
     a = ap.parse_args()
     kubefs = os.path.abspath(a.kubefs)
     bins = [("kubefs", kubefs)] + ([("before", os.path.abspath(a.before))] if a.before else [])
@@ -136,7 +138,7 @@ def main():
         if not a.skip_table:
             table(a, node(a.table_size), bins, mnt, emit)
         if not a.skip_growth:
-            growth(a, [int(s) for s in a.sizes.split(",")], node, bins, mnt, emit)
+            growth(a, [int(s) for s in a.sizes.split(",")], node, bins if a.growth_before else bins[:1], mnt, emit)
     finally:
         for m in mounts:
             unmount(m)
@@ -246,8 +248,8 @@ def table(a, root, bins, mnt, emit):
 
 def growth(a, sizes, node, bins, mnt, emit):
     emit("\n## Growth (kubefs default options; cold = fresh mount, empty kernel caches)\n")
-    emit("| files | binary | mount ready | `df` | `ls -lR` cold | `ls -lR` warm (native) | read everything once | peak RSS |")
-    emit("|---|---|---|---|---|---|---|---|")
+    emit("| files | binary | mount ready | `df` | `ls -lR` cold | `ls -lR` warm (native) | read everything once | peak RSS | decode cache |")
+    emit("|---|---|---|---|---|---|---|---|---|")
     for n in sizes:
         root = node(n)
         nfiles = count_lines(f"cd {root} && find . -type f -o -type l")
@@ -257,7 +259,7 @@ def growth(a, sizes, node, bins, mnt, emit):
                               warmup=0, prepare=f"fusermount3 -u -z {m} 2>/dev/null; true")["ready"]
             df = hyperfine([("df", f"df {m} >/dev/null")], a.runs, warmup=1)["df"]
             ls = "ls -lR {0}/etc {0}/home {0}/var >/dev/null"
-            cold = hyperfine([("cold", ls.format(m))], max(3, a.runs - 2), warmup=0,
+            cold = hyperfine([("cold", ls.format(m))], 1, warmup=0,
                              prepare=f"fusermount3 -u -z {m}; {b} {root} {m}")["cold"]
             warm = hyperfine([("warm", ls.format(m)), ("native", ls.format(root))], max(3, a.runs - 2), warmup=1)
             mount_kubefs(b, root, m)
@@ -265,8 +267,10 @@ def growth(a, sizes, node, bins, mnt, emit):
             sh(f"cd {m} && find . -type f -print0 | xargs -0 cat >/dev/null 2>&1 || true")
             readall = time.monotonic() - t0
             rss = peak_rss_mib(m)
+            cache = next((l.split()[1] for l in open(f"{m}/.kubefs/version") if l.startswith("cache ")), "?")
             emit(f"| {nfiles} | {name} | {fmt(ready)} | {fmt(df)} | {fmt(cold)} | {fmt(warm['warm'])} "
-                 f"({fmt(warm['native'])}: {warm['warm'] / warm['native']:.2f}x) | {fmt(readall)} | {rss:.0f} MiB |")
+                 f"({fmt(warm['native'])}: {warm['warm'] / warm['native']:.2f}x) | {fmt(readall)} | {rss:.0f} MiB | "
+                 f"{int(cache) / 2**20 if cache.isdigit() else 0:.1f} MiB (cap 64) |")
             unmount(m)
         sh(f"rm -rf {root}")
 
