@@ -105,6 +105,7 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--skip-growth", action="store_true")
     ap.add_argument("--skip-table", action="store_true")
+    ap.add_argument("--skip-rotation", action="store_true")
     ap.add_argument("--growth-before", action="store_true", help="the growth table for --before too")
     a = ap.parse_args()
     kubefs = os.path.abspath(a.kubefs)
@@ -137,6 +138,8 @@ def main():
              f"; {os.cpu_count()} CPUs; medians of {a.runs} (hyperfine)")
         if not a.skip_table:
             table(a, node(a.table_size), bins, mnt, emit)
+        if not a.skip_rotation:
+            rotation(bins, base, mnt, emit)
         if not a.skip_growth:
             growth(a, [int(s) for s in a.sizes.split(",")], node, bins if a.growth_before else bins[:1], mnt, emit)
     finally:
@@ -244,6 +247,35 @@ def table(a, root, bins, mnt, emit):
     emit("| peak RSS after reading every file and sidecar | | | " + " | ".join(f"{rss[c]:.0f} MiB" for c in kb) + " |")
     for mm in list(bases.values())[1:]:
         unmount(mm)
+
+
+def rotation(bins, root, mnt, emit):
+    """Re-points kubelet-client-current.pem 40 times (as the kubelet rotates: a new link
+    renamed over the old); the time until its .txt shows the new certificate's text."""
+    import statistics
+    emit("\n## Rotation (default options: the watcher's invalidation, not a timeout, makes it show)\n")
+    pki = f"{root}/var/lib/kubelet/pki"
+    link = f"{pki}/kubelet-client-current.pem"
+    certs = sorted(f for f in os.listdir(pki) if f.startswith("kubelet-client-2"))
+    want = {c: subprocess.run(["openssl", "x509", "-noout", "-text", "-in", f"{pki}/{c}"],
+                              capture_output=True).stdout for c in certs}
+    for name, b in bins:
+        m = mnt(f"rot-{name}")
+        mount_kubefs(b, root, m)
+        side = f"{m}/var/lib/kubelet/pki/kubelet-client-current.pem.txt"
+        times = []
+        for i in range(40):
+            c = certs[i % len(certs)]
+            open(side, "rb").read()
+            os.symlink("/var/lib/kubelet/pki/" + c, link + ".tmp")
+            t0 = time.monotonic()
+            os.rename(link + ".tmp", link)
+            while not open(side, "rb").read().startswith(want[c]):
+                if time.monotonic() - t0 > 5:
+                    raise SystemExit("rotation did not show within 5 s")
+            times.append(time.monotonic() - t0)
+        emit(f"- {name}: median {statistics.median(times) * 1000:.1f} ms, max {max(times) * 1000:.1f} ms (40 rotations)")
+        unmount(m)
 
 
 def growth(a, sizes, node, bins, mnt, emit):
