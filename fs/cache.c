@@ -212,7 +212,7 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
         if (e) {
                 e->refs++;
                 cache_touch(c, e);
-                recent = t - e->checked < c->recheck_ns;
+                recent = t - __atomic_load_n(&e->checked, __ATOMIC_RELAXED) < c->recheck_ns;
         }
         pthread_mutex_unlock(&c->lock);
         if (e) {
@@ -300,6 +300,45 @@ size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
                 n++;
         }
         probe_drop(c, probe_bucket(c, relpath), relpath);     /* and the probe of the file itself */
+        pthread_mutex_unlock(&c->lock);
+        return n;
+}
+
+size_t kfs_cache_invalidate_tree(struct kfs_cache *c, const char *prefix,
+                                 void (*dropped)(const char *source, void *userdata), void *userdata)
+{
+        size_t len = strlen(prefix), n = 0;
+        struct kfs_entry *e, *next;
+
+        pthread_mutex_lock(&c->lock);
+        __atomic_add_fetch(&c->epoch, 1, __ATOMIC_RELEASE);
+        for (e = c->head; e; e = next) {
+                bool hit = false;
+
+                next = e->next;
+                for (size_t i = 0; i < e->res->n_deps && !hit; i++)
+                        hit = strncmp(e->res->deps[i].path, prefix, len) == 0;
+                if (!hit)
+                        continue;
+                if (dropped)
+                        dropped(e->path, userdata);
+                cache_unlink(c, e);
+                n++;
+        }
+        for (size_t b = 0; b < c->n_probe_buckets; b++) {
+                for (struct probe **pp = &c->probes[b]; *pp;) {
+                        struct probe *p = *pp;
+
+                        if (strncmp(p->path, prefix, len) != 0) {
+                                pp = &p->hnext;
+                                continue;
+                        }
+                        *pp = p->hnext;
+                        free(p->path);
+                        free(p);
+                        c->n_probes--;
+                }
+        }
         pthread_mutex_unlock(&c->lock);
         return n;
 }

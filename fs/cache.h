@@ -57,6 +57,10 @@ void kfs_cache_put(struct kfs_cache *c, struct kfs_entry *e);
  * `dropped(source path, userdata)` for each. Returns how many. */
 size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
                             void (*dropped)(const char *source, void *userdata), void *userdata);
+/* The same for every file whose path starts with `prefix` ("dir/"), and the
+ * probes under it. */
+size_t kfs_cache_invalidate_tree(struct kfs_cache *c, const char *prefix,
+                                 void (*dropped)(const char *source, void *userdata), void *userdata);
 void kfs_cache_clear(struct kfs_cache *c);
 
 /* Bytes held by cached entries (tests and .kubefs/version). */

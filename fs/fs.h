@@ -54,10 +54,16 @@ struct node {
 
         /* NODE_SIDECAR: what the kernel caches of it, under fs->lock. A reader
          * sees one decode whole: through the page cache only while the kernel's
-         * size and pages are that decode's, else straight (direct_io). */
+         * size and pages are that decode's, else straight (direct_io). The
+         * kernel keeps whichever attribute reply it applied last, and drops
+         * replies to requests sent before another was applied, so the size it
+         * holds is known only while every reply since its attributes were last
+         * invalidated told one decode. */
         struct kfs_viewref view;
-        uint64_t size_told;     /* the st_size the kernel was last given */
-        uint64_t gen_told;      /* and the decode it came from */
+        uint64_t size_told;     /* the st_size of those replies */
+        uint64_t gen_told;      /* and their decode (0: none since) */
+        bool told_mixed;        /* replies since told different decodes */
+        uint64_t inval_ticket;  /* an invalidation asked for (kfs_watch_inval_inode), or 0 */
         uint64_t pc_gen;        /* the decode whose pages the page cache may hold */
         uint64_t pc_size;       /* its size */
         unsigned pc_open;       /* open handles reading through the page cache */
@@ -128,6 +134,19 @@ extern const struct fuse_lowlevel_ops kfs_ops;
 /* ---- reports.c: MNT/.kubefs ---- */
 /* Renders `rep` (reports/) for the caller of `req` into `out`. */
 int kfs_fs_report(struct kfs_fs *fs, fuse_req_t req, const struct kfs_report *rep, struct kfs_buf *out);
+/*
+ * Renders `rep` for the caller of `req` into `out` on one of the report
+ * threads (KFS_REPORT_THREADS of them), never on a request thread: however
+ * many readers open reports, the other requests keep their workers. Then
+ * calls done(fs, req, fi, result, arg) there, which replies; `fi` is a copy.
+ * Returns 0 if queued, or -errno (nothing is called).
+ */
+#define KFS_REPORT_THREADS 2
+typedef void kfs_report_done_fn(struct kfs_fs *fs, fuse_req_t req, struct fuse_file_info *fi, int r, void *arg);
+int kfs_fs_report_queue(struct kfs_fs *fs, fuse_req_t req, const struct kfs_report *rep, struct kfs_buf *out,
+                        const struct fuse_file_info *fi, kfs_report_done_fn *done, void *arg);
+/* Waits for the queued reports to be done and stops their threads. */
+void kfs_fs_reports_stop(struct kfs_fs *fs);
 
 /* ---- watch.c: inotify, and kernel cache invalidation off the request threads ---- */
 struct kfs_watch *kfs_watch_new(struct kfs_fs *fs);
@@ -150,5 +169,9 @@ bool kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res);
 /* Whether the directories of everything a decode was made from are covered. */
 bool kfs_watch_result_covered(struct kfs_watch *w, const struct kfs_result *res);
 /* Asks for the kernel's cached attributes and data of `ino` to be dropped,
- * from the watcher thread (never from a request handler: it would deadlock). */
-void kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino);
+ * from the watcher thread (never from a request handler: it would deadlock).
+ * Returns a ticket for kfs_watch_inval_done(), 0 if nothing will be done
+ * (no watcher thread). */
+uint64_t kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino);
+/* Whether the invalidation of `ticket` has reached the kernel. */
+bool kfs_watch_inval_done(struct kfs_watch *w, uint64_t ticket);

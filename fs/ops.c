@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -182,6 +183,18 @@ static int sidecar_entry(struct kfs_fs *fs, struct node *n, struct kfs_entry **r
         return 0;
 }
 
+/* Under fs->lock: once the invalidation asked for has reached the kernel, the
+ * replies before it count no more (the kernel dropped what they told it, and
+ * drops those still on their way). */
+static void sidecar_told_reset(struct kfs_fs *fs, struct node *n)
+{
+        if (n->inval_ticket && kfs_watch_inval_done(fs->watch, n->inval_ticket)) {
+                n->inval_ticket = 0;
+                n->gen_told = 0;
+                n->told_mixed = false;
+        }
+}
+
 /*
  * The attributes of sidecar `n` for the kernel. While handles read `n`
  * through the page cache, its size stays theirs (*ret_held: give it no cache
@@ -198,16 +211,17 @@ static int sidecar_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, d
                 return r;
         attr_sidecar(n, e, st);
         pthread_mutex_lock(&fs->lock);
+        sidecar_told_reset(fs, n);
         held = n->pc_open > 0 && n->pc_gen != e->gen;
         if (held) {
                 st->st_size = (off_t) n->pc_size;
                 st->st_blocks = (blkcnt_t) ((n->pc_size + 511) / 512);
-                n->size_told = n->pc_size;
-                n->gen_told = n->pc_gen;
-        } else {
-                n->size_told = (uint64_t) st->st_size;
-                n->gen_told = e->gen;
         }
+        uint64_t gen = held ? n->pc_gen : e->gen;
+        if (n->gen_told && (n->gen_told != gen || n->size_told != (uint64_t) st->st_size))
+                n->told_mixed = true;
+        n->gen_told = gen;
+        n->size_told = (uint64_t) st->st_size;
         pthread_mutex_unlock(&fs->lock);
         if (ret_timeout)
                 *ret_timeout = held ? 0 : cache_time_until(fs, covered, e->res->valid_until);
@@ -781,10 +795,17 @@ static void op_readdirplus(fuse_req_t req, fuse_ino_t ino, size_t size, off_t of
         do_readdir(req, ino, size, off, fi, true);
 }
 
+#define DIRLIST_TRIM 4096       /* entries past which a released listing gives memory back */
+
 static void op_releasedir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
 {
-        dirlist_free((struct dirlist *) (uintptr_t) fi->fh);
+        struct dirlist *l = (struct dirlist *) (uintptr_t) fi->fh;
+        bool big = l->n > DIRLIST_TRIM;
+
+        dirlist_free(l);
         fuse_reply_err(req, 0);
+        if (big)
+                malloc_trim(0);         /* a big listing's memory back to the system, not kept for the next */
 }
 
 /* ---- files ---- */
@@ -799,7 +820,8 @@ struct handle {
         int refs;                       /* the kernel's open, and reads in progress */
         int fd;                         /* a file of ROOT, or -1 */
         struct kfs_entry *entry;        /* a sidecar's decode */
-        struct node *pc_node;           /* a sidecar read through the page cache (counted in pc_open) */
+        struct node *pc_node;           /* a sidecar read through the page cache (counted in pc_open,
+                                         * and holding a reference on the node) */
         const char *data;               /* what a sidecar or report reads */
         size_t len;
         struct kfs_buf report;          /* a report, rendered at open */
@@ -815,6 +837,7 @@ static void handle_put(struct kfs_fs *fs, struct handle *h)
                 pthread_mutex_lock(&fs->lock);
                 h->pc_node->pc_open--;
                 pthread_mutex_unlock(&fs->lock);
+                kfs_node_forget(fs, h->pc_node, 1);     /* the handle's reference */
         }
         kfs_cache_put(fs->cache, h->entry);
         kfs_buf_release(&h->report);
@@ -832,23 +855,49 @@ static void handle_put(struct kfs_fs *fs, struct handle *h)
  */
 static void sidecar_open_mode(struct kfs_fs *fs, struct node *n, struct handle *h, struct fuse_file_info *fi)
 {
-        uint64_t gen = h->entry->gen;
+        uint64_t gen = h->entry->gen, ticket;
         bool inval = false;
 
         pthread_mutex_lock(&fs->lock);
-        if (gen == n->gen_told && h->len == n->size_told && (n->pc_open == 0 || n->pc_gen == gen)) {
+        sidecar_told_reset(fs, n);
+        if (!n->told_mixed && gen == n->gen_told && h->len == n->size_told &&
+            (n->pc_open == 0 || n->pc_gen == gen)) {
                 fi->keep_cache = n->pc_gen == gen;
                 n->pc_gen = gen;
                 n->pc_size = h->len;
                 n->pc_open++;
+                n->nlookup++;   /* the node outlives the kernel's forget while a read holds the handle */
                 h->pc_node = n;
         } else {
                 fi->direct_io = 1;
-                inval = n->pc_open == 0;
+                /* with nothing told since the last invalidation the kernel asks anew */
+                inval = n->pc_open == 0 && n->gen_told && !n->inval_ticket;
         }
         pthread_mutex_unlock(&fs->lock);
-        if (inval)
-                kfs_watch_inval_inode(fs->watch, kfs_node_id(fs, n));
+        if (inval && (ticket = kfs_watch_inval_inode(fs->watch, kfs_node_id(fs, n)))) {
+                pthread_mutex_lock(&fs->lock);
+                if (!n->inval_ticket)
+                        n->inval_ticket = ticket;
+                pthread_mutex_unlock(&fs->lock);
+        }
+}
+
+/* A report made for its reader (on a report thread): the open's reply. */
+static void report_opened(struct kfs_fs *fs, fuse_req_t req, struct fuse_file_info *fi, int r, void *arg)
+{
+        struct handle *h = arg;
+
+        if (r < 0) {
+                handle_put(fs, h);
+                fuse_reply_err(req, -r);
+                return;
+        }
+        h->data = kfs_buf_str(&h->report);
+        h->len = h->report.len;
+        fi->keep_cache = 0;
+        fi->direct_io = 1;      /* a report is made anew at each open; its size is only a hint */
+        fi->fh = (uintptr_t) h;
+        fuse_reply_open(req, fi);
 }
 
 static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
@@ -890,11 +939,10 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 sidecar_open_mode(fs, n, h, fi);
                 break;
         case NODE_VFILE:
-                r = kfs_fs_report(fs, req, n->report, &h->report);
-                h->data = kfs_buf_str(&h->report);
-                h->len = h->report.len;
-                fi->keep_cache = 0;
-                fi->direct_io = 1;      /* a report is made anew at each open; its size is only a hint */
+                fi->fh = (uintptr_t) h;
+                r = kfs_fs_report_queue(fs, req, n->report, &h->report, fi, report_opened, h);
+                if (r == 0)
+                        return;         /* report_opened() replies */
                 break;
         default:
                 r = -EISDIR;

@@ -6,6 +6,7 @@
  * and its error ring to `errors`.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -97,4 +98,92 @@ int kfs_fs_report(struct kfs_fs *fs, fuse_req_t req, const struct kfs_report *re
         r = kfs_report_render(rep, &env, out);
         free(reader);
         return r;
+}
+
+/* ---- the report threads ---- */
+
+struct report_job {
+        struct kfs_fs *fs;
+        fuse_req_t req;
+        const struct kfs_report *rep;
+        struct kfs_buf *out;
+        struct fuse_file_info fi;
+        kfs_report_done_fn *done;
+        void *arg;
+        struct report_job *next;
+};
+
+static struct {
+        pthread_mutex_t lock;
+        pthread_cond_t cond;
+        struct report_job *head, *tail;
+        pthread_t threads[KFS_REPORT_THREADS];
+        size_t n_threads;
+        bool stop;
+} pool = { .lock = PTHREAD_MUTEX_INITIALIZER, .cond = PTHREAD_COND_INITIALIZER };
+
+static void *report_thread(void *unused)
+{
+        pthread_mutex_lock(&pool.lock);
+        for (;;) {
+                struct report_job *j = pool.head;
+
+                if (!j) {
+                        if (pool.stop)
+                                break;
+                        pthread_cond_wait(&pool.cond, &pool.lock);
+                        continue;
+                }
+                pool.head = j->next;
+                if (!pool.head)
+                        pool.tail = NULL;
+                pthread_mutex_unlock(&pool.lock);
+                j->done(j->fs, j->req, &j->fi, kfs_fs_report(j->fs, j->req, j->rep, j->out), j->arg);
+                free(j);
+                pthread_mutex_lock(&pool.lock);
+        }
+        pthread_mutex_unlock(&pool.lock);
+        return NULL;
+}
+
+int kfs_fs_report_queue(struct kfs_fs *fs, fuse_req_t req, const struct kfs_report *rep, struct kfs_buf *out,
+                        const struct fuse_file_info *fi, kfs_report_done_fn *done, void *arg)
+{
+        struct report_job *j = malloc(sizeof(*j));
+
+        if (!j)
+                return -ENOMEM;
+        *j = (struct report_job) { .fs = fs, .req = req, .rep = rep, .out = out, .fi = *fi, .done = done,
+                                   .arg = arg };
+        pthread_mutex_lock(&pool.lock);
+        /* the threads start with the first report */
+        while (pool.n_threads < KFS_REPORT_THREADS && !pool.stop &&
+               pthread_create(&pool.threads[pool.n_threads], NULL, report_thread, NULL) == 0)
+                pool.n_threads++;
+        if (!pool.n_threads || pool.stop) {
+                pthread_mutex_unlock(&pool.lock);
+                free(j);
+                return -EAGAIN;
+        }
+        if (pool.tail)
+                pool.tail->next = j;
+        else
+                pool.head = j;
+        pool.tail = j;
+        pthread_cond_signal(&pool.cond);
+        pthread_mutex_unlock(&pool.lock);
+        return 0;
+}
+
+void kfs_fs_reports_stop(struct kfs_fs *fs)
+{
+        size_t n;
+
+        pthread_mutex_lock(&pool.lock);
+        pool.stop = true;
+        n = pool.n_threads;
+        pthread_cond_broadcast(&pool.cond);
+        pthread_mutex_unlock(&pool.lock);
+        for (size_t i = 0; i < n; i++)
+                pthread_join(pool.threads[i], NULL);
 }

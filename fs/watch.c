@@ -10,6 +10,7 @@
  * deadlock. fs->lock is only held to collect node ids, never across a notify.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
 #include <stdio.h>
@@ -23,15 +24,20 @@
 #include "fs.h"
 #include "log.h"
 
+/* no IN_DONT_FOLLOW: the watch is placed through /proc/self/fd/N, a link to
+ * the directory resolved inside ROOT */
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
-                    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK)
+                    IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 #define WATCH_SET_BUCKETS 1024
 
+/* A watched path. Several paths may lead to one directory (a symlink, a
+ * bind mount): they share its watch descriptor, chained by wnext. */
 struct watched {
         char *path;
         int wd;
         bool local;             /* on a filesystem whose every change inotify sees */
-        struct watched *hnext;
+        struct watched *hnext;          /* the set's chain */
+        struct watched *wnext;          /* the paths of the same wd */
 };
 
 struct inval {
@@ -48,11 +54,13 @@ struct kfs_watch {
         bool running, stop, warned;
         pthread_mutex_t lock;           /* everything below */
         struct watched *set[WATCH_SET_BUCKETS];
-        size_t n_watched;               /* at most fs->opts->max_watches */
-        char **by_wd;                   /* wd -> directory path (borrowed from set) */
+        size_t n_watched;               /* paths in the set: at most fs->opts->max_watches */
+        struct watched **by_wd;         /* wd -> its paths */
         size_t n_wd;
         fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
         size_t n_queue, alloc_queue;
+        uint64_t tickets;               /* the last ticket given */
+        uint64_t done;                  /* the last ticket done (atomic) */
 };
 
 static size_t watch_bucket(const char *path)
@@ -81,6 +89,52 @@ struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
         return w;
 }
 
+/* Locked: takes `e` out of the set and its wd's chain (not the kernel's watch). */
+static void watched_unlink(struct kfs_watch *w, struct watched *e)
+{
+        struct watched **pp;
+
+        for (pp = &w->set[watch_bucket(e->path)]; *pp && *pp != e; pp = &(*pp)->hnext)
+                ;
+        if (*pp)
+                *pp = e->hnext;
+        if (e->wd >= 0 && (size_t) e->wd < w->n_wd) {
+                for (pp = &w->by_wd[e->wd]; *pp && *pp != e; pp = &(*pp)->wnext)
+                        ;
+                if (*pp)
+                        *pp = e->wnext;
+        }
+        free(e->path);
+        free(e);
+        w->n_watched--;
+}
+
+/*
+ * Locked: forgets the watches of `relpath` and every path under it (a
+ * directory renamed or removed: its path now leads elsewhere or nowhere, and
+ * the next lookup watches what it leads to). A watch no path uses any more
+ * is removed from the kernel.
+ */
+static void watch_forget_tree(struct kfs_watch *w, const char *relpath)
+{
+        size_t len = strlen(relpath);
+
+        for (size_t b = 0; b < WATCH_SET_BUCKETS; b++) {
+                struct watched *e = w->set[b], *next;
+
+                for (; e; e = next) {
+                        int wd = e->wd;
+
+                        next = e->hnext;
+                        if (strncmp(e->path, relpath, len) != 0 || (e->path[len] && (e->path[len] != '/' || !len)))
+                                continue;
+                        watched_unlink(w, e);
+                        if ((size_t) wd < w->n_wd && !w->by_wd[wd])
+                                inotify_rm_watch(w->ifd, wd);
+                }
+        }
+}
+
 /*
  * Filesystems where inotify sees every change: local ones. On network and
  * FUSE filesystems (NFS, CIFS, another FUSE mount) a change made elsewhere
@@ -89,16 +143,16 @@ struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
 static bool watch_fs_local(long type)
 {
         static const long local[] = {
-                0xEF53,         /* ext2/3/4 */
-                0x58465342,     /* xfs */
-                (long) 0x9123683E, /* btrfs */
-                0x01021994,     /* tmpfs */
-                (long) 0x858458F6, /* ramfs */
-                0x794C7630,     /* overlayfs */
-                (long) 0xF2F52010, /* f2fs */
-                0x2FC12FC1,     /* zfs */
-                0x3153464A,     /* jfs */
-                0x52654973,     /* reiserfs */
+                0xEF53,                 /* ext2/3/4 */
+                0x58465342,             /* xfs */
+                (long) 0x9123683E,      /* btrfs */
+                0x01021994,             /* tmpfs */
+                (long) 0x858458F6,      /* ramfs */
+                0x794C7630,             /* overlayfs */
+                (long) 0xF2F52010,      /* f2fs */
+                0x2FC12FC1,             /* zfs */
+                0x3153464A,             /* jfs */
+                0x52654973,             /* reiserfs */
         };
 
         for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
@@ -120,9 +174,9 @@ bool kfs_watch_dir(struct kfs_watch *w, const char *relpath)
         size_t b = watch_bucket(relpath);
         struct watched *e;
         struct statfs sfs;
-        char full[PATH_MAX];
-        bool covered = false;
-        int wd;
+        char proc[64];
+        bool covered = false, local;
+        int fd, wd;
 
         if (!w || w->ifd < 0 || !w->running)
                 return false;
@@ -131,54 +185,56 @@ bool kfs_watch_dir(struct kfs_watch *w, const char *relpath)
                 covered = e->local;
                 goto out;
         }
-        snprintf(full, sizeof(full), "%s%s%s", w->fs->root.path,
-                 strcmp(w->fs->root.path, "/") == 0 || !*relpath ? "" : "/", relpath);
         if (w->n_watched >= w->fs->opts->max_watches) {
-                errno = ENOSPC;
-                wd = -1;
-        } else {
-                wd = inotify_add_watch(w->ifd, *full ? full : "/", WATCH_MASK);
+                if (!w->warned) {
+                        w->warned = true;
+                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (-o max_watches): "
+                                "some changes show only after the %g s cache time", w->fs->timeout);
+                }
+                goto out;
         }
+        /* the directory the mount shows at `relpath`, resolved inside ROOT
+         * (never against the host's /), watched through its descriptor */
+        fd = kfs_root_open(&w->fs->root, relpath, O_PATH | O_DIRECTORY, KFS_RESOLVE_FOLLOW);
+        if (fd < 0)
+                goto out;
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        wd = inotify_add_watch(w->ifd, proc, WATCH_MASK);
+        /* the filesystem of the very directory watched */
+        local = fstatfs(fd, &sfs) == 0 && watch_fs_local((long) sfs.f_type);
+        close(fd);
         if (wd < 0) {
                 if (errno == ENOSPC && !w->warned) {
                         w->warned = true;
-                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (%s): "
-                                "some changes show only after the %g s cache time",
-                                w->n_watched >= w->fs->opts->max_watches ? "-o max_watches"
-                                                                          : "fs.inotify.max_user_watches",
-                                w->fs->timeout);
+                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (fs.inotify.max_user_watches): "
+                                "some changes show only after the %g s cache time", w->fs->timeout);
                 }
                 goto out;
         }
-        e = calloc(1, sizeof(*e));
-        if (!e || !(e->path = strdup(relpath))) {
-                free(e);
-                goto out;
-        }
-        e->wd = wd;
-        /* the watch is in place before this statfs: a directory replaced by a
-         * mount in between reads as that mount's filesystem */
-        e->local = statfs(*full ? full : "/", &sfs) == 0 && watch_fs_local((long) sfs.f_type);
-        e->hnext = w->set[b];
-        w->set[b] = e;
-        w->n_watched++;
         if ((size_t) wd >= w->n_wd) {
                 size_t n = (size_t) wd * 2 + 16;
-                char **p = realloc(w->by_wd, n * sizeof(*p));
-                if (!p) {
-                        e->local = false;       /* its events could not be told apart */
+                struct watched **p = realloc(w->by_wd, n * sizeof(*p));
+                if (!p)
                         goto out;
-                }
                 memset(p + w->n_wd, 0, (n - w->n_wd) * sizeof(*p));
                 w->by_wd = p;
                 w->n_wd = n;
         }
-        /* one directory seen through two paths: the kernel gives the same wd; keep the first */
-        if (!w->by_wd[wd])
-                w->by_wd[wd] = e->path;
-        else
-                e->local = false;       /* its events come under the other path */
-        covered = e->local;
+        e = calloc(1, sizeof(*e));
+        if (!e || !(e->path = strdup(relpath))) {
+                free(e);
+                if (!w->by_wd[wd])
+                        inotify_rm_watch(w->ifd, wd);
+                goto out;
+        }
+        e->wd = wd;
+        e->local = local;
+        e->hnext = w->set[b];
+        w->set[b] = e;
+        e->wnext = w->by_wd[wd];
+        w->by_wd[wd] = e;
+        w->n_watched++;
+        covered = local;
 out:
         pthread_mutex_unlock(&w->lock);
         return covered;
@@ -236,27 +292,35 @@ bool kfs_watch_result_covered(struct kfs_watch *w, const struct kfs_result *res)
         return true;
 }
 
-void kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)
+uint64_t kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)
 {
-        uint64_t one = 1;
+        uint64_t one = 1, ticket;
 
-        if (!w || w->efd < 0)
-                return;
+        /* no thread to drain it: the queue would only grow */
+        if (!w || !w->running)
+                return 0;
         pthread_mutex_lock(&w->lock);
         if (w->n_queue == w->alloc_queue) {
                 size_t n = w->alloc_queue ? w->alloc_queue * 2 : 64;
                 fuse_ino_t *q = realloc(w->queue, n * sizeof(*q));
                 if (!q) {
                         pthread_mutex_unlock(&w->lock);
-                        return;
+                        return 0;
                 }
                 w->queue = q;
                 w->alloc_queue = n;
         }
         w->queue[w->n_queue++] = ino;
+        ticket = ++w->tickets;
         pthread_mutex_unlock(&w->lock);
         if (write(w->efd, &one, sizeof(one)) < 0 && errno != EAGAIN)
                 kfs_log(KFS_LOG_DEBUG, "eventfd: %s", strerror(errno));
+        return ticket;
+}
+
+bool kfs_watch_inval_done(struct kfs_watch *w, uint64_t ticket)
+{
+        return w && __atomic_load_n(&w->done, __ATOMIC_ACQUIRE) >= ticket;
 }
 
 /* ---- the thread ---- */
@@ -328,6 +392,22 @@ static void on_dropped(const char *source, void *userdata)
                 d->n++;
 }
 
+/* Under fs->lock: the invalidations for the sidecars of the dropped decodes; frees `d`'s paths. */
+static void collect_dropped_locked(struct kfs_fs *fs, struct dropped *d, struct invals *iv)
+{
+        for (size_t i = 0; i < d->n; i++) {
+                char *sdir = kfs_path_dirname(d->paths[i]);
+                struct node *sd = sdir ? kfs_node_find_path_locked(fs, sdir) : NULL;
+
+                if (sd)
+                        collect_entry(fs, sd, kfs_path_basename(d->paths[i]), iv);
+                free(sdir);
+                free(d->paths[i]);
+        }
+        free(d->paths);
+        *d = (struct dropped) { 0 };
+}
+
 /* Everything that depends on `path` (in directory `dir`) goes. */
 static void watch_changed(struct kfs_watch *w, const char *dir, const char *path, struct invals *iv)
 {
@@ -343,17 +423,8 @@ static void watch_changed(struct kfs_watch *w, const char *dir, const char *path
                 invals_add(iv, 0, NULL, kfs_node_id(fs, d));    /* its listing and attributes */
                 collect_entry(fs, d, kfs_path_basename(path), iv);
         }
-        for (size_t i = 0; i < dropped.n; i++) {
-                char *sdir = kfs_path_dirname(dropped.paths[i]);
-                struct node *sd = sdir ? kfs_node_find_path_locked(fs, sdir) : NULL;
-
-                if (sd)
-                        collect_entry(fs, sd, kfs_path_basename(dropped.paths[i]), iv);
-                free(sdir);
-                free(dropped.paths[i]);
-        }
+        collect_dropped_locked(fs, &dropped, iv);
         pthread_mutex_unlock(&fs->lock);
-        free(dropped.paths);
 }
 
 static void collect_all(struct node *n, void *userdata)
@@ -364,6 +435,48 @@ static void collect_all(struct node *n, void *userdata)
         if (n->parent)
                 invals_add(iv, n->parent->parent ? (fuse_ino_t) (uintptr_t) n->parent : FUSE_ROOT_ID,
                            n->name, 0);
+}
+
+struct subtree {
+        struct kfs_fs *fs;
+        const char *prefix;             /* "dir/" */
+        size_t len;
+        struct invals *iv;
+};
+
+static void collect_under(struct node *n, void *userdata)
+{
+        struct subtree *t = userdata;
+
+        if (strncmp(n->path, t->prefix, t->len) != 0)
+                return;
+        invals_add(t->iv, 0, NULL, kfs_node_id(t->fs, n));
+        invals_add(t->iv, kfs_node_id(t->fs, n->parent), n->name, 0);
+}
+
+/*
+ * The directory at `path` was renamed, removed or replaced: its watches and
+ * everything decoded or cached by the kernel under it go (the path now
+ * leads to another directory, or none).
+ */
+static void watch_dir_replaced(struct kfs_watch *w, const char *path, struct invals *iv)
+{
+        struct kfs_fs *fs = w->fs;
+        struct dropped dropped = { 0 };
+        char *prefix = NULL;
+
+        pthread_mutex_lock(&w->lock);
+        watch_forget_tree(w, path);
+        pthread_mutex_unlock(&w->lock);
+        if (!*path || asprintf(&prefix, "%s/", path) < 0)
+                return;
+        kfs_cache_invalidate_tree(fs->cache, prefix, on_dropped, &dropped);
+        pthread_mutex_lock(&fs->lock);
+        kfs_node_foreach_locked(fs, collect_under, &(struct subtree) {
+                .fs = fs, .prefix = prefix, .len = strlen(prefix), .iv = iv });
+        collect_dropped_locked(fs, &dropped, iv);
+        pthread_mutex_unlock(&fs->lock);
+        free(prefix);
 }
 
 /* The event queue overflowed: nothing can be trusted any more. */
@@ -381,44 +494,52 @@ static void watch_everything_changed(struct kfs_watch *w, struct invals *iv)
 
 static void watch_event(struct kfs_watch *w, const struct inotify_event *ev, struct invals *iv)
 {
-        char *dir = NULL, *path = NULL;
+        char **dirs = NULL;
+        size_t n_dirs = 0;
 
         if (ev->mask & IN_Q_OVERFLOW) {
                 watch_everything_changed(w, iv);
                 return;
         }
+        /* every path that leads to the directory (copied: the set changes) */
         pthread_mutex_lock(&w->lock);
-        if (ev->wd >= 0 && (size_t) ev->wd < w->n_wd && w->by_wd[ev->wd])
-                dir = strdup(w->by_wd[ev->wd]);
-        if (dir && (ev->mask & IN_IGNORED)) {
-                /* the directory is gone: forget the watch so a new one can be made */
-                size_t b = watch_bucket(dir);
-                for (struct watched **pp = &w->set[b]; *pp; pp = &(*pp)->hnext) {
-                        if ((*pp)->wd == ev->wd) {
-                                struct watched *e = *pp;
-                                *pp = e->hnext;
-                                w->by_wd[ev->wd] = NULL;
-                                free(e->path);
-                                free(e);
-                                w->n_watched--;
-                                break;
-                        }
+        if (ev->wd >= 0 && (size_t) ev->wd < w->n_wd) {
+                for (struct watched *e = w->by_wd[ev->wd]; e; e = e->wnext)
+                        n_dirs++;
+                dirs = n_dirs ? calloc(n_dirs, sizeof(*dirs)) : NULL;
+                n_dirs = 0;
+                for (struct watched *e = dirs ? w->by_wd[ev->wd] : NULL; e; e = e->wnext)
+                        if ((dirs[n_dirs] = strdup(e->path)))
+                                n_dirs++;
+                if (ev->mask & IN_IGNORED) {
+                        /* the directory is gone: every path of it may be watched anew */
+                        while (w->by_wd[ev->wd])
+                                watched_unlink(w, w->by_wd[ev->wd]);
                 }
         }
         pthread_mutex_unlock(&w->lock);
-        if (!dir)
-                return;
-        if (ev->len && ev->name[0]) {
-                if (asprintf(&path, "%s%s%s", dir, *dir ? "/" : "", ev->name) >= 0)
+        for (size_t i = 0; i < n_dirs; i++) {
+                const char *dir = dirs[i];
+                char *path = NULL;
+
+                if (ev->len && ev->name[0]) {
+                        if (asprintf(&path, "%s%s%s", dir, *dir ? "/" : "", ev->name) < 0)
+                                continue;
+                        if ((ev->mask & IN_ISDIR) && (ev->mask & (IN_MOVED_FROM | IN_MOVED_TO | IN_CREATE | IN_DELETE)))
+                                watch_dir_replaced(w, path, iv);
                         watch_changed(w, dir, path, iv);
-        } else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
-                char *parent = kfs_path_dirname(dir);
-                if (parent && *dir)
-                        watch_changed(w, parent, dir, iv);
-                free(parent);
+                } else if (ev->mask & (IN_DELETE_SELF | IN_MOVE_SELF)) {
+                        char *parent = kfs_path_dirname(dir);
+                        if (parent && *dir) {
+                                watch_dir_replaced(w, dir, iv);
+                                watch_changed(w, parent, dir, iv);
+                        }
+                        free(parent);
+                }
+                free(path);
+                free(dirs[i]);
         }
-        free(path);
-        free(dir);
+        free(dirs);
 }
 
 static void watch_notify(struct kfs_watch *w, struct invals *iv)
@@ -450,6 +571,7 @@ static void *watch_thread(void *arg)
         struct kfs_watch *w = arg;
         struct invals iv = { 0 };
         char buf[64 << 10] __attribute__((aligned(__alignof__(struct inotify_event))));
+        uint64_t tickets = 0;
 
         while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
                 struct pollfd pfd[2] = {
@@ -467,6 +589,7 @@ static void *watch_thread(void *arg)
                         for (size_t i = 0; i < w->n_queue; i++)
                                 invals_add(&iv, 0, NULL, w->queue[i]);
                         w->n_queue = 0;
+                        tickets = w->tickets;
                         pthread_mutex_unlock(&w->lock);
                 }
                 if (__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE))
@@ -481,6 +604,7 @@ static void *watch_thread(void *arg)
                         }
                 }
                 watch_notify(w, &iv);
+                __atomic_store_n(&w->done, tickets, __ATOMIC_RELEASE);
         }
         for (size_t i = 0; i < iv.n; i++)
                 free(iv.v[i].name);

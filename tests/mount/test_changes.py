@@ -145,3 +145,59 @@ def test_filesystem_inotify_cannot_see_keeps_the_timeout(mount, tree, tmp_path):
         m.close()
     finally:
         unmount(b)
+
+
+def cert_cn_line(path):
+    with open(path) as f:
+        return f.read().split(" valid ")[-1].strip()
+
+
+def test_a_directory_swapped_by_rename_stays_watched(mount, tree):
+    """mv pki pki.old; mv pki.new pki: the new directory shows, and so does every
+    later change inside it (issue 10.2: the watch stayed on the old inode)."""
+    from conftest import make_cert
+    kube = os.path.join(tree, "etc/kubernetes")
+    make_cert(os.path.join(kube, "pki/ca.crt"), cn="old-ca")
+    make_cert(os.path.join(kube, "pki.new/ca.crt"), cn="new-ca")
+    m = mount(tree, "-o", "timeout=30")
+    p = m.path("etc/kubernetes/pki/ca.crt.expiry")
+    assert cert_cn_line(p) == "old-ca"
+    os.listdir(m.path("etc/kubernetes/pki"))
+    os.rename(os.path.join(kube, "pki"), os.path.join(kube, "pki.old"))
+    os.rename(os.path.join(kube, "pki.new"), os.path.join(kube, "pki"))
+    eventually(lambda: cert_cn_line(p), "new-ca")
+    # and inside the new directory, by rename and in place
+    make_cert(os.path.join(kube, "pki/ca.crt.tmp"), cn="newer-ca")
+    os.rename(os.path.join(kube, "pki/ca.crt.tmp"), os.path.join(kube, "pki/ca.crt"))
+    eventually(lambda: cert_cn_line(p), "newer-ca")
+    write(os.path.join(kube, "pki/other"), "x")
+    eventually(lambda: "other" in os.listdir(m.path("etc/kubernetes/pki")), True)
+
+
+def test_watches_follow_symlinked_directories_inside_root(mount, tree):
+    """/var/lib/kubelet is a symlink to /data/kubelet *inside ROOT*: a re-pointed
+    client certificate there shows in the kubeconfig's views (issue 10.2: the
+    watch was placed on the host's /var/lib/kubelet, and two paths to one
+    directory shared one watch, for the first path only)."""
+    from conftest import make_cert
+    pki = os.path.join(tree, "data/kubelet/pki")
+    make_cert(os.path.join(pki, "kubelet-client-a.pem"), cn="system:node:a")
+    make_cert(os.path.join(pki, "kubelet-client-b.pem"), cn="system:node:b")
+    os.symlink("/var/lib/kubelet/pki/kubelet-client-a.pem", os.path.join(pki, "kubelet-client-current.pem"))
+    os.makedirs(os.path.join(tree, "var/lib"))
+    os.symlink("/data/kubelet", os.path.join(tree, "var/lib/kubelet"))
+    write(os.path.join(tree, "etc/kubernetes/kubelet.conf"),
+          "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://10.0.0.1:6443\n"
+          "  name: k\ncontexts:\n- context:\n    cluster: k\n    user: u\n  name: c\ncurrent-context: c\n"
+          "users:\n- name: u\n  user:\n"
+          "    client-certificate: /var/lib/kubelet/pki/kubelet-client-current.pem\n"
+          "    client-key: /var/lib/kubelet/pki/kubelet-client-current.pem\n")
+    m = mount(tree, "-o", "timeout=30", "--all")
+    users = m.path("etc/kubernetes/kubelet.conf.users")
+    assert "CN=system:node:a" in read(users)
+    # the data directory is also reached under its own path (two paths, one directory)
+    assert "kubelet-client-a.pem" in os.listdir(m.path("data/kubelet/pki"))
+    link = os.path.join(pki, "kubelet-client-current.pem")
+    os.symlink("/var/lib/kubelet/pki/kubelet-client-b.pem", link + ".tmp")
+    os.rename(link + ".tmp", link)
+    eventually(lambda: "CN=system:node:b" in read(users), True)

@@ -55,21 +55,22 @@ def dropin(n):
             "ExecStart=\nExecStart=/usr/bin/kubelet $KUBELET_EXTRA_ARGS\n")
 
 
-def decode(files, path, view, ahead=0):
+def decode(files, path, view, ahead=0, decoder=None):
     """`kubefs decode` of `path` in a scratch root holding `files` (relpath -> bytes),
     with the clock `ahead` seconds on; None if it offers no such view."""
     with tempfile.TemporaryDirectory() as root:
         for rel, data in files.items():
             write(os.path.join(root, rel), data)
-        r = subprocess.run([KUBEFS, "decode", "--root", root, "--view", view, os.path.join(root, path)],
+        r = subprocess.run([KUBEFS, "decode", "--root", root, "--view", view,
+                            *(["--decoder", decoder] if decoder else []), os.path.join(root, path)],
                            capture_output=True, env=dict(os.environ, KUBEFS_NOW=str(int(time.time()) + ahead)))
         return r.stdout if r.returncode == 0 else None
 
 
-def decodes(files, path, view):
+def decodes(files, path, view, decoder=None):
     """The decodes the mount may serve during the run: the certificates are made
     for whole days from now, so "days left" drops by one within the first second."""
-    return {decode(files, path, view), decode(files, path, view, ahead=5)}
+    return {decode(files, path, view, decoder=decoder), decode(files, path, view, ahead=5, decoder=decoder)}
 
 
 def rewrite(path, data, atomic):
@@ -104,12 +105,14 @@ def test_stress_no_torn_reads(mount, tree):
     write(os.path.join(tree, DROPIN), dropins[0])
 
     # every state a file passes through: each version, and empty (truncated, not yet written:
-    # an empty kubeconfig is no kubeconfig, its sidecars are briefly gone)
+    # an empty kubeconfig is no kubeconfig, its sidecars are briefly gone, or decoded as one
+    # by a reader that recognised it a moment before)
     valid = {
         LINK + ".expiry": set().union(*(decodes({PKI + "/x.pem": certs[k]}, PKI + "/x.pem", "expiry")
                                         for k in certs)),
-        KUBECONFIG + ".txt": set().union(*(decodes({KUBECONFIG: c}, KUBECONFIG, "txt") for c in configs + [""])),
-        KUBECONFIG + ".users": set().union(*(decodes({KUBECONFIG: c}, KUBECONFIG, "users")
+        KUBECONFIG + ".txt": set().union(*(decodes({KUBECONFIG: c}, KUBECONFIG, "txt", "kubeconfig")
+                                           for c in configs + [""])),
+        KUBECONFIG + ".users": set().union(*(decodes({KUBECONFIG: c}, KUBECONFIG, "users", "kubeconfig")
                                              for c in configs + [""])),
         UNIT + ".flags": set().union(*(decodes({UNIT: UNIT_TEXT, DROPIN: d}, UNIT, "flags")
                                        for d in dropins + [""])),
