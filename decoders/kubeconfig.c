@@ -75,6 +75,8 @@ struct kc_str {
 struct kc_bytes {
         unsigned char *data;    /* owned */
         size_t len;
+        bool invalid;           /* not base64: Go's error names byte `bad` */
+        size_t bad;
 };
 
 /* A Go slice or map: `set` tells an empty one from nil (printed [] vs null). */
@@ -660,6 +662,8 @@ static void kc_load_value(struct kc_load *ld, const struct kc_type *st, const st
                         kc_fail(ld, "illegal base64 data at input byte %zu", bad);
                         free(b->data);
                         b->data = NULL;
+                        b->invalid = true;      /* shown as kubectl reports it */
+                        b->bad = bad;
                         break;
                 }
                 b->len = (size_t) n;
@@ -991,6 +995,7 @@ struct kc_source {
         bool set;               /* -data or a path is given */
         int file;               /* index in files: the path, where no -data overrides it; or -1 */
         int cert;               /* index in certs: the blob, decoded; or -1 */
+        char data_error[64];    /* why the -data given is no blob (not base64), or "" */
 };
 
 struct kc_doc {
@@ -1112,8 +1117,11 @@ static int kc_source(struct kc_doc *d, struct kfs_ctx *ctx, const struct kc_byte
 {
         const struct kc_file *f;
 
-        *src = (struct kc_source) { data->len || path->n, -1, -1 };
-        if (data->len)
+        *src = (struct kc_source) { data->len || data->invalid || path->n, -1, -1, "" };
+        if (data->invalid)
+                snprintf(src->data_error, sizeof(src->data_error), "illegal base64 data at input byte %zu",
+                         data->bad);
+        else if (data->len)
                 src->cert = kc_cert(d, data->data, data->len);
         else if (path->n && (src->file = kc_file(d, ctx, path)) >= 0 &&
                  (f = &d->files[src->file])->err == 0)
@@ -1403,7 +1411,9 @@ static const struct kfs_kcx509_info *kc_source_cert(const struct kc_doc *d, cons
         const struct kfs_kcx509_info *c = src->cert >= 0 ? &d->certs[src->cert] : NULL;
 
         *ret_why = NULL;
-        if (src->file >= 0 && d->files[src->file].err < 0)
+        if (src->data_error[0])
+                *ret_why = src->data_error;
+        else if (src->file >= 0 && d->files[src->file].err < 0)
                 *ret_why = kc_errno(d->files[src->file].err);
         else if (!c)
                 *ret_why = "too many certificate files to show";
@@ -1425,7 +1435,7 @@ static void kc_cert_cell(const struct kc_doc *d, const struct kc_source *src, st
         if (src->file >= 0)
                 kfs_buf_addf(b, "/%s (", d->files[src->file].path);
         else
-                kfs_buf_add(b, src->cert >= 0 ? "embedded (" : "(");
+                kfs_buf_add(b, src->cert >= 0 || src->data_error[0] ? "embedded (" : "(");
         if (why)
                 kfs_buf_addf(b, "error: %s)", why);
         else
@@ -1496,7 +1506,7 @@ static void kc_user_row(const struct kc_doc *d, size_t index, const void *elem, 
         size_t start = b->len;
 
 #define KC_NEXT() do { if (b->len > start) kfs_buf_add(b, "; "); } while (0)
-        if (u->client_certificate_data.len || u->client_certificate.n) {
+        if (d->user_cert[index].set) {
                 kfs_buf_add(b, "client-certificate ");
                 kc_cert_cell(d, &d->user_cert[index], b);
         }
@@ -1571,7 +1581,7 @@ static void kc_txt_section(const struct kc_doc *d, const char *list, const struc
         if (src->file >= 0)
                 kfs_buf_addf(out, "].%s (/%s)\n", field, d->files[src->file].path);
         else
-                kfs_buf_addf(out, "].%s%s\n", field, src->cert >= 0 ? "-data" : "");
+                kfs_buf_addf(out, "].%s%s\n", field, src->cert >= 0 || src->data_error[0] ? "-data" : "");
         if (c)
                 kfs_buf_addn(out, c->text, c->text_len);
         if (why)

@@ -23,6 +23,7 @@
 #include "registry.h"
 #include "tabwriter.h"
 #include "yfile.h"
+#include "yflat.h"
 
 /* Lists inside Lists are followed this deep. */
 #define OBJECTS_MAX_LIST_DEPTH 4
@@ -135,7 +136,17 @@ static int objects_render(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *
 {
         const struct kfs_yfile *f = doc;
         struct kfs_buf t = KFS_BUF_INIT(KFS_MAX_OUTPUT);
-        int r = 0;
+        char err[256] = "";
+        int r;
+
+        /* what has no JSON form (a map as a key: a template's `{{ .X }}`) is
+         * refused by kubectl, .json and .flat alike: the same one-line error */
+        r = kfs_yjson_render(f->docs, f->n_docs, &t, err, sizeof(err));
+        kfs_buf_release(&t);
+        if (r < 0 && r != -EFBIG)
+                return err[0] ? kfs_yfile_fail(f, ctx, r, err) : r;
+        t = (struct kfs_buf) KFS_BUF_INIT(KFS_MAX_OUTPUT);
+        r = 0;
 
         kfs_buf_add(&t, "APIVERSION\tKIND\tNAMESPACE\tNAME\n");
         for (size_t i = 0; i < f->n_docs && r == 0; i++)

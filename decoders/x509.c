@@ -710,9 +710,12 @@ static long long x509_floor_div(long long a, long long b)
 char *kfs_x509_cn(X509 *x)
 {
         const X509_NAME *name = X509_get_subject_name(x);
-        int i = X509_NAME_get_index_by_NID(name, NID_commonName, -1);
+        int i = -1, next;
         unsigned char *utf8 = NULL;
 
+        /* the last CN, as Go's pkix.Name (and so kubeadm, kubectl, cfssl and .json) */
+        while ((next = X509_NAME_get_index_by_NID(name, NID_commonName, i)) >= 0)
+                i = next;
         if (i < 0)
                 return NULL;
         if (ASN1_STRING_to_UTF8(&utf8, X509_NAME_ENTRY_get_data(X509_NAME_get_entry(name, i))) < 0) {

@@ -31,5 +31,5 @@ struct kfs_x509_expiry {
 /* The validity of `x` as of `now`. -EINVAL if its dates cannot be read. */
 int kfs_x509_expiry(X509 *x, time_t now, struct kfs_x509_expiry *ret);
 
-/* The subject's first CN in UTF-8 (OPENSSL_free it), or NULL. */
+/* The subject's last CN (as Go's pkix.Name) in UTF-8 (OPENSSL_free it), or NULL. */
 char *kfs_x509_cn(X509 *x);

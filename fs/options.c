@@ -23,6 +23,7 @@
 #define DEFAULT_WATCHED_TIMEOUT 3600.0
 #define DEFAULT_MAX_WATCHES ((size_t) 1 << 20)  /* the kernel's own limit usually comes first */
 #define DEFAULT_CACHE_SIZE ((size_t) 64 << 20)  /* decoded views kept in memory */
+#define DEFAULT_MAX_NODES ((size_t) 262144)     /* ~80 MB of nodes */
 
 static void options_usage(FILE *f)
 {
@@ -48,6 +49,7 @@ static void options_usage(FILE *f)
 "  max_watches=N       inotify watches at most (default 1048576)\n"
 "  max_input=SIZE      larger files get an error sidecar (default 16M)\n"
 "  cache_size=SIZE     memory for decoded views (default 64M)\n"
+"  max_nodes=N         files the kernel may hold before it is asked to forget some (default 262144)\n"
 "  cross_mounts        descend into filesystems mounted below a location\n"
 "  noreaddirplus       plain readdir (faster for huge directories)\n"
 "\n"
@@ -173,6 +175,13 @@ static int options_one(struct kfs_options *o, const char *opt)
         } else if (options_has_prefix(opt, "cache_size=", &v)) {
                 if (options_size(v, &o->cache_size))
                         return 0;
+        } else if (options_has_prefix(opt, "max_nodes=", &v)) {
+                unsigned long long n = strtoull(v, &end, 10);
+
+                if (*v && !*end && n >= 64 && n <= (1ULL << 32)) {
+                        o->max_nodes = (size_t) n;
+                        return 0;
+                }
         } else {
                 return options_add_fuse(o, opt);
         }
@@ -216,6 +225,7 @@ int kfs_options_parse(struct kfs_options *o, int argc, char **argv)
                 .max_watches = DEFAULT_MAX_WATCHES,
                 .max_input = KFS_MAX_INPUT,
                 .cache_size = DEFAULT_CACHE_SIZE,
+                .max_nodes = DEFAULT_MAX_NODES,
                 .readdirplus = true,
         };
         opterr = 0;

@@ -23,6 +23,7 @@ struct kfs_options {
         size_t max_watches;             /* max_watches=N: inotify watches at most */
         size_t max_input;               /* max_input=SIZE: bigger sources get an error sidecar */
         size_t cache_size;              /* cache_size=SIZE: memory for decoded views */
+        size_t max_nodes;               /* max_nodes=N: past it the kernel is asked to forget entries */
         bool cross_mounts;              /* cross_mounts: descend into other filesystems */
         bool readdirplus;               /* noreaddirplus turns it off */
 };

@@ -56,6 +56,9 @@ static void fs_report_describe(const struct kfs_report_env *env, struct kfs_buf 
 
         kfs_buf_addf(out, "libfuse %s\n", fuse_pkgversion());
         kfs_buf_addf(out, "cache %zu bytes\n", kfs_cache_bytes(fs->cache));
+        pthread_mutex_lock(&fs->lock);
+        kfs_buf_addf(out, "nodes %zu\n", fs->n_nodes);
+        pthread_mutex_unlock(&fs->lock);
 }
 
 static int fs_report_errors(const struct kfs_report_env *env, struct kfs_buf *out)

@@ -29,6 +29,7 @@
 #define WATCH_MASK (IN_CREATE | IN_DELETE | IN_MODIFY | IN_CLOSE_WRITE | IN_MOVED_FROM | IN_MOVED_TO | \
                     IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK)
 #define WATCH_SET_BUCKETS 1024
+#define SHED_BATCH 4096         /* entries the kernel is asked to forget per round, past the node cap */
 
 /* A watched path. Several paths may lead to one directory (a symlink, a
  * bind mount): they share its watch descriptor, chained by wnext. */
@@ -59,6 +60,7 @@ struct kfs_watch {
         size_t n_wd;
         fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
         size_t n_queue, alloc_queue;
+        size_t shed_cursor;             /* watch_shed()'s place in the node table */
         uint64_t tickets;               /* the last ticket given */
         uint64_t done;                  /* the last ticket done (atomic) */
 };
@@ -542,6 +544,36 @@ static void watch_event(struct kfs_watch *w, const struct inotify_event *ev, str
         free(dirs);
 }
 
+/*
+ * The node table is bounded (issue 10.3): nodes live while the kernel holds
+ * them, and the kernel lets go of an inode only under memory pressure. Past
+ * the cap, the watcher asks it to forget directory entries of nodes without
+ * children (the kernel keeps what is in use: open files, working
+ * directories); their FORGETs then free the nodes. A cursor goes round the
+ * table so every node gets its turn.
+ */
+static void watch_shed(struct kfs_watch *w, struct invals *iv)
+{
+        struct kfs_fs *fs = w->fs;
+        size_t n = 0;
+
+        pthread_mutex_lock(&fs->lock);
+        if (fs->n_nodes > fs->opts->max_nodes) {
+                for (size_t i = 0; i < fs->n_buckets && n < SHED_BATCH; i++) {
+                        size_t b = (w->shed_cursor + i) % fs->n_buckets;
+
+                        for (struct node *nd = fs->table[b]; nd && n < SHED_BATCH; nd = nd->hnext) {
+                                if (nd->children || !nd->nlookup || nd->kind == NODE_VDIR)
+                                        continue;
+                                invals_add(iv, kfs_node_id(fs, nd->parent), nd->name, 0);
+                                n++;
+                        }
+                        w->shed_cursor = b + 1;
+                }
+        }
+        pthread_mutex_unlock(&fs->lock);
+}
+
 static void watch_notify(struct kfs_watch *w, struct invals *iv)
 {
         struct fuse_session *se = w->fs->se;
@@ -579,7 +611,7 @@ static void *watch_thread(void *arg)
                         { .fd = w->efd, .events = POLLIN },
                 };
 
-                if (poll(pfd, 2, -1) < 0 && errno != EINTR)
+                if (poll(pfd, 2, 1000) < 0 && errno != EINTR)
                         break;
                 if (pfd[1].revents & POLLIN) {
                         uint64_t v;
@@ -603,6 +635,7 @@ static void *watch_thread(void *arg)
                                 p += sizeof(*ev) + ev->len;
                         }
                 }
+                watch_shed(w, &iv);
                 watch_notify(w, &iv);
                 __atomic_store_n(&w->done, tickets, __ATOMIC_RELEASE);
         }

@@ -5,10 +5,19 @@
 # AddressSanitizer and UndefinedBehaviorSanitizer; then the mount tests (the
 # stress run among them) on a build with ThreadSanitizer.
 #
-# usage: tests/run.sh            (as root for the mount tests; they skip otherwise)
-# KUBEFS_NO_SANITIZE=1 skips the sanitizer passes.
+# usage: tests/run.sh            (as root, or as a user with sudo: it runs itself
+#                                 again under sudo, as the mount tests need root)
+# KUBEFS_NO_SANITIZE=1 skips the sanitizer passes; KUBEFS_RUN_AS_USER=1 runs as you,
+# without sudo (the mount tests skip).
 set -eu
 cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ] && [ -z "${KUBEFS_RUN_AS_USER:-}" ]; then
+        if command -v sudo >/dev/null; then
+                exec sudo --preserve-env=KUBEFS_NO_SANITIZE,KUBEFS_STRESS_SECONDS "$0" "$@"
+        fi
+        echo "run.sh: not root and no sudo: the mount tests will be skipped" >&2
+fi
 
 [ -f build/build.ninja ] || meson setup build
 meson compile -C build

@@ -23,6 +23,7 @@
 #include "pipeline.h"
 #include "registry.h"
 #include "test.h"
+#include "x509.h"
 
 #define DAY 86400
 /* 2026-01-01T00:00:00Z */
@@ -169,6 +170,57 @@ static void test_expiry(void)
         pem = make_cert_pem(key, nb, na, "a\nb");
         check_expiry(pem, T0, "2026-02-15T01:00:00Z 45 valid a\\x0Ab\n", T0 + 3601);
         free(pem);
+        EVP_PKEY_free(key);
+}
+
+/* Several CNs: the last one, everywhere (issue 10.6), as Go's pkix.Name and .json. */
+static void test_last_cn(void)
+{
+        EVP_PKEY *key = make_key();
+        X509 *x = X509_new();
+        X509_NAME *name = X509_NAME_new();
+        const struct kfs_decoder *kc = kfs_registry_find("kubeconfig");
+        struct kfs_result *r;
+        BIO *bio = BIO_new(BIO_s_mem());
+        char *p, *pem, *cn, *b64, *kubeconfig;
+        long n;
+
+        X509_NAME_add_entry_by_txt(name, "O", MBSTRING_ASC, (const unsigned char *) "acme", -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *) "first", -1, -1, 0);
+        X509_NAME_add_entry_by_txt(name, "CN", MBSTRING_ASC, (const unsigned char *) "second", -1, -1, 0);
+        X509_set_version(x, 2);
+        X509_set_subject_name(x, name);
+        X509_set_issuer_name(x, name);
+        ASN1_TIME_set(X509_getm_notBefore(x), T0 - DAY);
+        ASN1_TIME_set(X509_getm_notAfter(x), T0 + 45 * DAY);
+        X509_set_pubkey(x, key);
+        X509_sign(x, key, EVP_sha256());
+        cn = kfs_x509_cn(x);
+        CHECK_STR(cn, "second");
+        OPENSSL_free(cn);
+        PEM_write_bio_X509(bio, x);
+        n = BIO_get_mem_data(bio, &p);
+        pem = strndup(p, (size_t) n);
+        check_expiry(pem, T0, "2026-02-15T00:00:00Z 45 valid second\n", T0 + 1);
+
+        /* a kubeconfig's (CN=...) cell */
+        b64 = malloc(4 * ((size_t) n + 2) / 3 + 1);
+        EVP_EncodeBlock((unsigned char *) b64, (const unsigned char *) pem, (int) n);
+        CHECK(asprintf(&kubeconfig, "apiVersion: v1\nkind: Config\nusers:\n- name: u\n  user:\n"
+                       "    client-certificate-data: %s\n", b64) > 0);
+        CHECK(kc != NULL);
+        r = kc ? decode(kc, "kubelet.conf", kubeconfig, T0) : NULL;
+        if (r) {
+                CHECK(strstr(view_of(r, "users"), "CN=second") != NULL);
+                CHECK(strstr(view_of(r, "users"), "CN=first") == NULL);
+                kfs_result_free(r);
+        }
+        free(kubeconfig);
+        free(b64);
+        free(pem);
+        BIO_free(bio);
+        X509_NAME_free(name);
+        X509_free(x);
         EVP_PKEY_free(key);
 }
 
@@ -331,6 +383,7 @@ int main(void)
         }
         test_match();
         test_expiry();
+        test_last_cn();
         test_partial();
         test_no_private_material();
         test_threads();

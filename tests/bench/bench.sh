@@ -110,4 +110,11 @@ for i in range(40):
     times.append((time.monotonic() - t0) * 1000)
 print(f"  rotation visible after: median {statistics.median(times):.2f} ms, max {max(times):.2f} ms (40 rotations)")
 PY
+# the stress run of issue 10 at full length: 60 s, 32 readers (the suite runs 20 s, 8 readers)
+echo "== stress (symlink re-pointed every 10 ms, a kubeconfig and a drop-in rewritten; readers checked against kubefs decode)"
+KUBEFS_STRESS_SECONDS=60 KUBEFS_STRESS_READERS=32 KUBEFS_STRESS_REPORT="$out/stress.txt" \
+        /usr/bin/python3 "$top/tests/mount/run.py" "$kubefs" -q -k test_stress_no_torn_reads >/dev/null ||
+        echo "  stress: FAILED (tests/mount/test_stress.py)"
+sed 's/^/  /' "$out/stress.txt" 2>/dev/null | tail -1
+
 echo "tables: $out/*.md"

@@ -16,6 +16,8 @@ import time
 import pytest
 
 KUBEFS = os.environ.get("KUBEFS", "build/kubefs")
+# a sanitizer build (tests/run.sh sets these): its allocator says nothing about ours
+SANITIZED = bool(os.environ.get("ASAN_OPTIONS") or os.environ.get("TSAN_OPTIONS"))
 HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 
