@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@
 #define DEFAULT_TIMEOUT 1.0                     /* s; inotify makes changes visible sooner */
 /* s; what the watcher covers is invalidated on change, the time only bounds a missed event */
 #define DEFAULT_WATCHED_TIMEOUT 3600.0
-#define DEFAULT_MAX_WATCHES ((size_t) 1 << 20)  /* the kernel's own limit usually comes first */
+#define DEFAULT_MAX_WATCHES SIZE_MAX            /* a quarter of the kernel's per-user limit (watch.c) */
 #define DEFAULT_CACHE_SIZE ((size_t) 64 << 20)  /* decoded views kept in memory */
 #define DEFAULT_MAX_NODES ((size_t) 262144)     /* ~80 MB of nodes */
 
@@ -46,7 +47,8 @@ static void options_usage(FILE *f)
 "  all, path=REL       as --all, --path (for fstab)\n"
 "  timeout=SECS        kernel attribute/entry cache time (default 1)\n"
 "  watched_timeout=SECS  the same for what inotify watches (default 3600)\n"
-"  max_watches=N       inotify watches at most (default 1048576)\n"
+"  max_watches=N       inotify watches at most (default: a quarter of\n"
+"                      fs.inotify.max_user_watches)\n"
 "  max_input=SIZE      larger files get an error sidecar (default 16M)\n"
 "  cache_size=SIZE     memory for decoded views (default 64M)\n"
 "  max_nodes=N         files the kernel may hold before it is asked to forget some (default 262144)\n"

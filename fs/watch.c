@@ -55,7 +55,8 @@ struct kfs_watch {
         bool running, stop, warned;
         pthread_mutex_t lock;           /* everything below */
         struct watched *set[WATCH_SET_BUCKETS];
-        size_t n_watched;               /* paths in the set: at most fs->opts->max_watches */
+        size_t n_watched;               /* paths in the set: at most max_watches */
+        size_t max_watches;
         struct watched **by_wd;         /* wd -> its paths */
         size_t n_wd;
         fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
@@ -74,6 +75,28 @@ static size_t watch_bucket(const char *path)
         return (size_t) (h % WATCH_SET_BUCKETS);
 }
 
+/*
+ * The watches we may place. The kernel's limit is per user, shared with
+ * everything else of root's that watches (the kubelet, systemd, editors): a
+ * node of 200k files would otherwise take all of it. Past ours, what is not
+ * watched keeps the short timeout.
+ */
+static size_t watch_limit(size_t asked)
+{
+        unsigned long long v = 0;
+        FILE *f;
+
+        if (asked != SIZE_MAX)
+                return asked;
+        f = fopen("/proc/sys/fs/inotify/max_user_watches", "re");
+        if (f) {
+                if (fscanf(f, "%llu", &v) != 1)
+                        v = 0;
+                fclose(f);
+        }
+        return v >= 4 * 1024 ? (size_t) (v / 4) : 1024;
+}
+
 struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
 {
         struct kfs_watch *w = calloc(1, sizeof(*w));
@@ -87,6 +110,7 @@ struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
                 kfs_log(KFS_LOG_WARNING, "no inotify (%s): changes show after the %g s cache time",
                         strerror(errno), fs->timeout);
         }
+        w->max_watches = watch_limit(fs->opts->max_watches);
         pthread_mutex_init(&w->lock, NULL);
         return w;
 }
@@ -187,11 +211,12 @@ bool kfs_watch_dir(struct kfs_watch *w, const char *relpath)
                 covered = e->local;
                 goto out;
         }
-        if (w->n_watched >= w->fs->opts->max_watches) {
+        if (w->n_watched >= w->max_watches) {
                 if (!w->warned) {
                         w->warned = true;
-                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (-o max_watches): "
-                                "some changes show only after the %g s cache time", w->fs->timeout);
+                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (%zu, -o max_watches): "
+                                "some changes show only after the %g s cache time", w->max_watches,
+                                w->fs->timeout);
                 }
                 goto out;
         }
