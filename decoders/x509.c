@@ -391,8 +391,206 @@ static int x509_ext_values(X509 *x, int nid, void (*fn)(const char *s, void *use
 
 /* ---- views ---- */
 
+/*
+ * The public key part of the text, without OpenSSL's encoder: in OpenSSL 3.0
+ * EVP_PKEY_print_public() sets up an OSSL_ENCODER context per call (a walk of
+ * every encoder of every provider), two thirds of the cost of printing a
+ * certificate. For the keys Kubernetes uses (RSA; EC on the NIST curves)
+ * this prints what providers/implementations/encode_decode/encode_key2text.c
+ * prints, from the key's DER; anything else (PSS, other curves, compressed
+ * points, Ed25519, odd encodings) goes to OpenSSL. Only a key OpenSSL itself
+ * loaded is printed here (X509_get0_pubkey() != NULL): the same keys, the
+ * same bytes; the x509 oracle suite compares them.
+ */
+#define X509_PK_INDENT "                "      /* EVP_PKEY_print_public(.., 16, ..) */
+#define X509_PK_WIDTH 15                        /* LABELED_BUF_PRINT_WIDTH */
+
+/* A DER INTEGER's content at *p (advanced past it), within end. */
+static bool x509_der_int(const unsigned char **p, const unsigned char *end, const unsigned char **ret,
+                         size_t *ret_len)
+{
+        const unsigned char *q = *p;
+        size_t len;
+
+        if (end - q < 2 || *q++ != 0x02)
+                return false;
+        if (*q < 0x80) {
+                len = *q++;
+        } else {
+                int k = *q++ & 0x7f;
+
+                if (k < 1 || k > 2 || end - q < k)
+                        return false;
+                for (len = 0; k--; )
+                        len = len << 8 | *q++;
+        }
+        if (len == 0 || (size_t) (end - q) < len || (q[0] & 0x80))     /* empty or negative: OpenSSL's */
+                return false;
+        *ret = q;
+        *ret_len = len;
+        *p = q + len;
+        return true;
+}
+
+/* print_labeled_bignum() of a positive integer's big-endian bytes. */
+static void x509_pk_bignum(struct kfs_buf *out, const char *label, const unsigned char *b, size_t n)
+{
+        static const char hex[] = "0123456789abcdef";
+        size_t bytes = 0;
+        bool sep = false;
+
+        while (n > 0 && b[0] == 0) {
+                b++;
+                n--;
+        }
+        if (n == 0) {
+                kfs_buf_addf(out, X509_PK_INDENT "%s 0\n", label);
+                return;
+        }
+        if (n <= sizeof(unsigned long)) {      /* BN_BYTES */
+                unsigned long v = 0;
+
+                for (size_t i = 0; i < n; i++)
+                        v = v << 8 | b[i];
+                kfs_buf_addf(out, X509_PK_INDENT "%s %lu (0x%lx)\n", label, v, v);
+                return;
+        }
+        kfs_buf_addf(out, X509_PK_INDENT "%s\n" X509_PK_INDENT "    ", label);
+        if (b[0] & 0x80) {
+                kfs_buf_add(out, "00");
+                bytes++;
+                sep = true;
+        }
+        for (size_t i = 0; i < n; i++, bytes++) {
+                char c[4];
+                size_t k = 0;
+
+                if (bytes % X509_PK_WIDTH == 0 && bytes > 0) {
+                        kfs_buf_add(out, ":\n" X509_PK_INDENT "    ");
+                        sep = false;
+                }
+                if (sep)
+                        c[k++] = ':';
+                c[k++] = hex[b[i] >> 4];
+                c[k++] = hex[b[i] & 15];
+                kfs_buf_addn(out, c, k);
+                sep = true;
+        }
+        kfs_buf_addc(out, '\n');
+}
+
+static int x509_pk_bits(const unsigned char *b, size_t n)
+{
+        while (n > 0 && b[0] == 0) {
+                b++;
+                n--;
+        }
+        if (n == 0)
+                return 0;
+        int bits = (int) (n - 1) * 8;
+        for (unsigned v = b[0]; v; v >>= 1)
+                bits++;
+        return bits;
+}
+
+static bool x509_pk_rsa(const unsigned char *p, size_t len, struct kfs_buf *out)
+{
+        const unsigned char *end = p + len, *nb, *eb;
+        size_t seq, nl, el;
+
+        /* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
+        if (len < 2 || *p++ != 0x30)
+                return false;
+        if (*p < 0x80) {
+                seq = *p++;
+        } else {
+                int k = *p++ & 0x7f;
+
+                if (k < 1 || k > 2 || end - p < k)
+                        return false;
+                for (seq = 0; k--; )
+                        seq = seq << 8 | *p++;
+        }
+        if ((size_t) (end - p) != seq || !x509_der_int(&p, end, &nb, &nl) || !x509_der_int(&p, end, &eb, &el) ||
+            p != end)
+                return false;
+        kfs_buf_addf(out, X509_PK_INDENT "Public-Key: (%d bit)\n", x509_pk_bits(nb, nl));
+        x509_pk_bignum(out, "Modulus:", nb, nl);
+        x509_pk_bignum(out, "Exponent:", eb, el);
+        return true;
+}
+
+static bool x509_pk_ec(const void *param, int ptype, const unsigned char *p, size_t len, struct kfs_buf *out)
+{
+        static const struct { int nid; int bits; size_t point; const char *sn, *nist; } curves[] = {
+                { NID_X9_62_prime256v1, 256, 65, "prime256v1", "P-256" },
+                { NID_secp384r1, 384, 97, "secp384r1", "P-384" },
+                { NID_secp521r1, 521, 133, "secp521r1", "P-521" },
+        };
+        int nid;
+
+        if (ptype != V_ASN1_OBJECT)
+                return false;
+        nid = OBJ_obj2nid(param);
+        for (size_t c = 0; c < sizeof(curves) / sizeof(curves[0]); c++) {
+                if (curves[c].nid != nid)
+                        continue;
+                if (len != curves[c].point || p[0] != 0x04)    /* uncompressed only */
+                        return false;
+                kfs_buf_addf(out, X509_PK_INDENT "Public-Key: (%d bit)\n" X509_PK_INDENT "pub:\n", curves[c].bits);
+                for (size_t i = 0; i < len; i++) {
+                        char cell[8];
+
+                        if (i % X509_PK_WIDTH == 0)
+                                kfs_buf_add(out, i > 0 ? "\n" X509_PK_INDENT "    " : X509_PK_INDENT "    ");
+                        snprintf(cell, sizeof(cell), "%02x%s", p[i], i == len - 1 ? "" : ":");
+                        kfs_buf_add(out, cell);
+                }
+                kfs_buf_addf(out, "\n" X509_PK_INDENT "ASN1 OID: %s\n" X509_PK_INDENT "NIST CURVE: %s\n",
+                             curves[c].sn, curves[c].nist);
+                return true;
+        }
+        return false;
+}
+
+/* The Subject Public Key Info section as X509_print_ex() prints it, into `out`; false
+ * (and `out` half written) if the key is not one we print. */
+static bool x509_pk_print(X509 *x, EVP_PKEY *pkey, struct kfs_buf *out)
+{
+        X509_PUBKEY *xpk = X509_get_X509_PUBKEY(x);
+        ASN1_OBJECT *oid;
+        const X509_ALGOR *alg;
+        const unsigned char *p;
+        const void *param;
+        int plen, ptype, nid;
+        char name[80];
+        bool ok;
+
+        if (!pkey || !xpk || !X509_PUBKEY_get0_param(&oid, &p, &plen, (X509_ALGOR **) &alg, xpk) || plen <= 0)
+                return false;
+        nid = OBJ_obj2nid(oid);
+        X509_ALGOR_get0(NULL, &ptype, &param, alg);
+        if (OBJ_obj2txt(name, sizeof(name), oid, 0) <= 0 || strlen(name) >= sizeof(name) - 1)
+                return false;
+        kfs_buf_addf(out, "        Subject Public Key Info:\n            Public Key Algorithm: %s\n", name);
+        if (nid == NID_rsaEncryption && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_RSA)
+                ok = x509_pk_rsa(p, (size_t) plen, out);
+        else if (nid == NID_X9_62_id_ecPublicKey && EVP_PKEY_get_base_id(pkey) == EVP_PKEY_EC)
+                ok = x509_pk_ec(param, ptype, p, (size_t) plen, out);
+        else
+                ok = false;
+        return ok;
+}
+
+/* X509_print_ex()'s parts: before the key, and after it. */
+#define X509_PRINT_HEAD (X509_FLAG_NO_PUBKEY | X509_FLAG_NO_IDS | X509_FLAG_NO_EXTENSIONS | X509_FLAG_NO_SIGDUMP | \
+                         X509_FLAG_NO_AUX)
+#define X509_PRINT_TAIL (X509_FLAG_NO_HEADER | X509_FLAG_NO_VERSION | X509_FLAG_NO_SERIAL | X509_FLAG_NO_SIGNAME | \
+                         X509_FLAG_NO_ISSUER | X509_FLAG_NO_VALIDITY | X509_FLAG_NO_SUBJECT | X509_FLAG_NO_PUBKEY)
+
 int kfs_x509_print(X509 *x, struct kfs_buf *out)
 {
+        struct kfs_buf pk = KFS_BUF_INIT(KFS_MAX_OUTPUT);
         BIO *bio = BIO_new(BIO_s_mem());
 
         if (!bio)
@@ -403,11 +601,18 @@ int kfs_x509_print(X509 *x, struct kfs_buf *out)
          * error queued already by then (from loading), and so do we: the
          * same lines but for the thread id each starts with. */
         ERR_clear_error();
-        X509_get0_pubkey(x);
-        X509_print_ex(bio, x, X509_NAMEOPT_DEFAULT, 0);
+        /* (once: each failed call queues one more error) */
+        if (!x509_pk_print(x, X509_get0_pubkey(x), &pk) || pk.err) {
+                X509_print_ex(bio, x, X509_NAMEOPT_DEFAULT, 0);
+        } else if (X509_print_ex(bio, x, X509_NAMEOPT_DEFAULT, X509_PRINT_HEAD) == 1) {
+                x509_flush(bio, out);
+                kfs_buf_addn(out, pk.buf, pk.len);
+                X509_print_ex(bio, x, X509_NAMEOPT_DEFAULT, X509_PRINT_TAIL);
+        }       /* else the head failed (a time it cannot print): what it printed, then stop, as before */
         ERR_clear_error();
         x509_flush(bio, out);
         BIO_free(bio);
+        kfs_buf_release(&pk);
         return out->err;
 }
 

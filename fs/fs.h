@@ -83,6 +83,7 @@ struct kfs_fs {
         struct fuse_session *se;
         const struct kfs_options *opts;
         double timeout;         /* entry/attr timeout given to the kernel */
+        double watched_timeout; /* the same for what the watcher covers (kfs_watch_dir) */
         struct timespec started; /* the times of MNT/.kubefs and its directories */
 
         pthread_mutex_t lock;   /* the node table */
@@ -152,10 +153,21 @@ struct kfs_watch *kfs_watch_new(struct kfs_fs *fs);
 int kfs_watch_start(struct kfs_watch *w);
 void kfs_watch_free(struct kfs_watch *w);       /* stops the thread */
 /* Watches directory `relpath` (idempotent; silently gives up past the
- * kernel's inotify limits: the attribute timeout still bounds staleness). */
-void kfs_watch_dir(struct kfs_watch *w, const char *relpath);
-/* Watches the directories of everything a decode was made from. */
-void kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res);
+ * kernel's inotify limits or -o max_watches: the attribute timeout still
+ * bounds staleness). Returns whether the directory is covered: watched, on a
+ * filesystem whose every change inotify reports, so that what the kernel
+ * caches about its entries is invalidated on change and may be cached long.
+ * Called before reading what is to be cached: a change after the watch is in
+ * place raises an event. */
+bool kfs_watch_dir(struct kfs_watch *w, const char *relpath);
+/* Whether `relpath` is covered (as kfs_watch_dir() says), without watching it. */
+bool kfs_watch_covers(struct kfs_watch *w, const char *relpath);
+/* Watches the directories of everything a decode was made from. Returns
+ * whether all of them were covered before this call (so before the decode
+ * read them). */
+bool kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res);
+/* Whether the directories of everything a decode was made from are covered. */
+bool kfs_watch_result_covered(struct kfs_watch *w, const struct kfs_result *res);
 /* Asks for the kernel's cached attributes and data of `ino` to be dropped,
  * from the watcher thread (never from a request handler: it would deadlock).
  * Returns a ticket for kfs_watch_inval_done(), 0 if nothing will be done

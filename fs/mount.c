@@ -227,7 +227,9 @@ static int serve(struct kfs_fs *fs)
 
 int kfs_mount_main(const struct kfs_options *o)
 {
-        struct kfs_fs fs = { .opts = o, .timeout = o->timeout, .root = { .fd = -1 } };
+        struct kfs_fs fs = { .opts = o, .timeout = o->timeout,
+                             .watched_timeout = o->watched_timeout > o->timeout ? o->watched_timeout : o->timeout,
+                             .root = { .fd = -1 } };
         struct fuse_args args = FUSE_ARGS_INIT(0, NULL);
         char *optstr = NULL;
         struct stat st;

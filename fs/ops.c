@@ -111,6 +111,37 @@ static void attr_sidecar(const struct node *n, const struct kfs_entry *e, struct
         };
 }
 
+/* ---- how long the kernel may cache ---- */
+
+/* `covered`: kfs_watch_dir() said so before what is cached was read. */
+static double cache_time(const struct kfs_fs *fs, bool covered)
+{
+        return covered ? fs->watched_timeout : fs->timeout;
+}
+
+/* The same for views that stop being right at `until` (days left, expiry state). */
+static double cache_time_until(const struct kfs_fs *fs, bool covered, time_t until)
+{
+        double t = cache_time(fs, covered);
+        time_t now = time(NULL);
+
+        if (until <= now)
+                return 0;
+        if ((double) (until - now) < t)
+                t = (double) (until - now);
+        return t;
+}
+
+/* Whether what the kernel caches about real node `n` is kept right by the
+ * watcher: its directory (its entry, its attributes) and, for a directory,
+ * itself (its listing, its times). */
+static bool real_covered(struct kfs_fs *fs, const struct node *n)
+{
+        if (n->parent && !kfs_watch_covers(fs->watch, n->parent->path))
+                return false;
+        return n->type != S_IFDIR || kfs_watch_covers(fs->watch, n->path);
+}
+
 /* ---- sidecars ---- */
 
 /* What the kernel hears when a file of ROOT cannot be reached: a path
@@ -149,13 +180,13 @@ static size_t sidecar_views(struct kfs_fs *fs, const char *path, struct kfs_view
  * The current decode behind sidecar `n`, or -ENOENT when its source is gone
  * or no longer offers the view. The caller puts the entry.
  */
-static int sidecar_entry(struct kfs_fs *fs, struct node *n, struct kfs_entry **ret)
+static int sidecar_entry(struct kfs_fs *fs, struct node *n, struct kfs_entry **ret, bool *ret_covered)
 {
         char *src = sidecar_source(n);
         struct kfs_viewref v;
         struct kfs_entry *e;
         uint32_t mask;
-        bool made;
+        bool made, covered = false;
         int r;
 
         if (!src)
@@ -168,12 +199,16 @@ static int sidecar_entry(struct kfs_fs *fs, struct node *n, struct kfs_entry **r
         if (r == 0 && made) {
                 if (e->res->error)
                         kfs_log_decode_error(src, e->dec->name, e->res->error);
-                kfs_watch_result(fs->watch, e->res);
+                covered = kfs_watch_result(fs->watch, e->res);
+        } else if (r == 0 && ret_covered) {
+                covered = kfs_watch_result_covered(fs->watch, e->res);
         }
         free(src);
         if (r < 0)
                 return real_errno(r);
         *ret = e;
+        if (ret_covered)
+                *ret_covered = covered;
         return 0;
 }
 
@@ -195,11 +230,11 @@ static void sidecar_told_reset(struct kfs_fs *fs, struct node *n)
  * time): a new size reaching the kernel would cut their reads short or pad
  * them, and a new decode is read directly (op_open) until they are done.
  */
-static int sidecar_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, bool *ret_held)
+static int sidecar_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, double *ret_timeout)
 {
         struct kfs_entry *e;
-        int r = sidecar_entry(fs, n, &e);
-        bool held;
+        bool held, covered;
+        int r = sidecar_entry(fs, n, &e, &covered);
 
         if (r < 0)
                 return r;
@@ -217,9 +252,9 @@ static int sidecar_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, b
         n->gen_told = gen;
         n->size_told = (uint64_t) st->st_size;
         pthread_mutex_unlock(&fs->lock);
+        if (ret_timeout)
+                *ret_timeout = held ? 0 : cache_time_until(fs, covered, e->res->valid_until);
         kfs_cache_put(fs->cache, e);
-        if (ret_held)
-                *ret_held = held;
         return 0;
 }
 
@@ -297,18 +332,21 @@ static int real_getattr(struct kfs_fs *fs, struct node *n, struct stat *st)
         return 0;
 }
 
-/* *ret_held: the attributes are not to be cached (sidecar_getattr). */
-static int node_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, bool *ret_held)
+/* *ret_timeout: how long the kernel may keep the attributes. */
+static int node_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, double *ret_timeout)
 {
-        *ret_held = false;
+        *ret_timeout = fs->timeout;
         switch (n->kind) {
         case NODE_REAL:
+                /* covered before the stat: a change after it raises an event */
+                *ret_timeout = cache_time(fs, real_covered(fs, n));
                 return real_getattr(fs, n, st);
         case NODE_SIDECAR:
-                return sidecar_getattr(fs, n, st, ret_held);
+                return sidecar_getattr(fs, n, st, ret_timeout);
         case NODE_VFILE:
                 return vfile_getattr(fs, n, st);
         case NODE_VDIR:
+                *ret_timeout = fs->watched_timeout;    /* fixed for the mount's life */
                 vdir_attr(fs, n, st);
                 return 0;
         }
@@ -318,10 +356,11 @@ static int node_getattr(struct kfs_fs *fs, struct node *n, struct stat *st, bool
 /* ---- lookup ---- */
 
 static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, const char *path,
-                       const struct stat *src, bool mount, struct fuse_entry_param *e)
+                       const struct stat *src, bool mount, bool covered, struct fuse_entry_param *e)
 {
         enum kfs_vis vis;
         struct node *n;
+        bool attr_covered = covered;
 
         if (!real_shown(fs, dir, path, src, &vis))
                 return -ENOENT;
@@ -335,14 +374,20 @@ static int lookup_real(struct kfs_fs *fs, struct node *dir, const char *name, co
         });
         if (!n)
                 return -ENOMEM;
-        if (S_ISDIR(src->st_mode))
+        if (S_ISDIR(src->st_mode)) {
+                /* its times were read before its own watch: long only if it was watched already */
+                attr_covered = covered && kfs_watch_covers(fs->watch, path);
                 kfs_watch_dir(fs->watch, path);
+        }
+        e->entry_timeout = cache_time(fs, covered);
+        e->attr_timeout = cache_time(fs, attr_covered);
         e->ino = kfs_node_id(fs, n);
         attr_real(src, &e->attr);
         return 0;
 }
 
-static int lookup_sidecar(struct kfs_fs *fs, struct node *dir, const char *name, struct fuse_entry_param *e)
+static int lookup_sidecar(struct kfs_fs *fs, struct node *dir, const char *name, bool covered,
+                          struct fuse_entry_param *e)
 {
         const char *dot = strrchr(name, '.');
         struct kfs_viewref views[KFS_MAX_VIEWS];
@@ -369,11 +414,13 @@ static int lookup_sidecar(struct kfs_fs *fs, struct node *dir, const char *name,
                         .kind = NODE_SIDECAR, .type = S_IFREG, .view = views[i] });
                 if (!n)
                         return -ENOMEM;
-                bool held;
+                double t;
 
-                r = sidecar_getattr(fs, n, &e->attr, &held);
-                if (r == 0 && held)
-                        e->attr_timeout = 0;
+                r = sidecar_getattr(fs, n, &e->attr, &t);
+                /* the name stands while its source offers the view: the directory's
+                 * watch and the decode's; its attributes while the decode is right */
+                e->attr_timeout = t;
+                e->entry_timeout = covered && t > fs->timeout ? t : fs->timeout;
                 if (r < 0) {
                         kfs_node_forget(fs, n, 1);
                         return r;
@@ -429,6 +476,7 @@ static int do_lookup(struct kfs_fs *fs, struct node *dir, const char *name, stru
         struct stat src;
         bool mount = false;
         char *path;
+        bool covered;
         int r;
 
         *e = (struct fuse_entry_param) {
@@ -443,11 +491,13 @@ static int do_lookup(struct kfs_fs *fs, struct node *dir, const char *name, stru
                 return -ENAMETOOLONG;
         if (!(path = kfs_path_child(dir->path, name)))
                 return -ENOMEM;
+        /* the directory is watched before anything in it is read */
+        covered = kfs_watch_dir(fs->watch, dir->path);
         r = kfs_root_stat_mount(&fs->root, path, KFS_RESOLVE_NOFOLLOW, &src, &mount);
         if (r == 0)
-                r = lookup_real(fs, dir, name, path, &src, mount, e);   /* a real file wins over a sidecar */
+                r = lookup_real(fs, dir, name, path, &src, mount, covered, e);  /* a real file wins over a sidecar */
         else if (r == -ENOENT)
-                r = lookup_sidecar(fs, dir, name, e);
+                r = lookup_sidecar(fs, dir, name, covered, e);
         else
                 r = real_errno(r);
         free(path);
@@ -487,13 +537,13 @@ static void op_getattr(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
 {
         struct kfs_fs *fs = fs_of(req);
         struct stat st;
-        bool held;
-        int r = node_getattr(fs, kfs_node_of(fs, ino), &st, &held);
+        double t;
+        int r = node_getattr(fs, kfs_node_of(fs, ino), &st, &t);
 
         if (r < 0)
                 fuse_reply_err(req, -r);
         else
-                fuse_reply_attr(req, &st, held ? 0 : fs->timeout);
+                fuse_reply_attr(req, &st, t);
 }
 
 static void op_readlink(fuse_req_t req, fuse_ino_t ino)
@@ -704,10 +754,14 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         struct kfs_fs *fs = fs_of(req);
         struct node *n = kfs_node_of(fs, ino);
         struct dirlist *l = calloc(1, sizeof(*l));
+        bool covered = n->kind == NODE_VDIR;
         int r;
 
         if (!l)
                 return (void) fuse_reply_err(req, ENOMEM);
+        /* watched before it is listed: a change after the listing raises an event */
+        if (n->kind == NODE_REAL)
+                covered = kfs_watch_dir(fs->watch, n->path);
         r = dirlist_add(l, ".", S_IFDIR, 0, false);
         if (r == 0)
                 r = dirlist_add(l, "..", S_IFDIR, 0, false);
@@ -718,8 +772,6 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
                 r = dirlist_real(fs, n, l);
                 if (r == 0 && n == &fs->rootnode)
                         r = dirlist_add(l, KFS_REPORTS_DIR, S_IFDIR, kfs_node_path_ino(KFS_REPORTS_DIR), false);
-                if (n->kind == NODE_REAL)
-                        kfs_watch_dir(fs->watch, n->path);
         } else if (r == 0) {
                 r = -ENOTDIR;
         }
@@ -729,7 +781,7 @@ static void op_opendir(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi
         }
         fi->fh = (uintptr_t) l;
         fi->cache_readdir = 1;
-        fi->keep_cache = 1;
+        fi->keep_cache = covered;       /* else the listing is made anew at each open */
         fuse_reply_open(req, fi);
 }
 
@@ -907,11 +959,12 @@ static void op_open(fuse_req_t req, fuse_ino_t ino, struct fuse_file_info *fi)
                 h->fd = kfs_root_open_regular(&fs->root, n->path, KFS_RESOLVE_NOFOLLOW, NULL);
                 if (h->fd < 0)
                         r = real_errno(h->fd);
-                fi->keep_cache = 1;     /* the watcher invalidates on change */
+                /* the watcher invalidates the pages on change; where it cannot, they go at each open */
+                fi->keep_cache = real_covered(fs, n);
                 break;
         }
         case NODE_SIDECAR:
-                r = sidecar_entry(fs, n, &h->entry);
+                r = sidecar_entry(fs, n, &h->entry, NULL);
                 if (r < 0)
                         break;
                 h->data = h->entry->res->views[view_index(&n->view)].data;

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,9 @@
 #include "decoder.h"
 
 #define DEFAULT_TIMEOUT 1.0                     /* s; inotify makes changes visible sooner */
+/* s; what the watcher covers is invalidated on change, the time only bounds a missed event */
+#define DEFAULT_WATCHED_TIMEOUT 3600.0
+#define DEFAULT_MAX_WATCHES SIZE_MAX            /* a quarter of the kernel's per-user limit (watch.c) */
 #define DEFAULT_CACHE_SIZE ((size_t) 64 << 20)  /* decoded views kept in memory */
 #define DEFAULT_MAX_NODES ((size_t) 262144)     /* ~80 MB of nodes */
 
@@ -43,6 +47,9 @@ static void options_usage(FILE *f)
 "kubefs -o options:\n"
 "  all, path=REL       as --all, --path (for fstab)\n"
 "  timeout=SECS        kernel attribute/entry cache time (default 1)\n"
+"  watched_timeout=SECS  the same for what inotify watches (default 3600)\n"
+"  max_watches=N       inotify watches at most (default: a quarter of\n"
+"                      fs.inotify.max_user_watches)\n"
 "  max_input=SIZE      larger files get an error sidecar (default 16M)\n"
 "  cache_size=SIZE     memory for decoded views (default 64M)\n"
 "  max_nodes=N         files the kernel may hold before it is asked to forget some (default 262144)\n"
@@ -160,6 +167,19 @@ static int options_one(struct kfs_options *o, const char *opt)
                 o->timeout = strtod(v, &end);
                 if (*v && !*end && o->timeout >= 0 && o->timeout <= 86400)
                         return 0;
+        } else if (options_has_prefix(opt, "watched_timeout=", &v)) {
+                o->watched_timeout = strtod(v, &end);
+                if (*v && !*end && o->watched_timeout >= 0 && o->watched_timeout <= 86400)
+                        return 0;
+        } else if (options_has_prefix(opt, "max_watches=", &v)) {
+                unsigned long long n;
+
+                errno = 0;
+                n = strtoull(v, &end, 10);
+                if (*v && !*end && !errno && *v != '-') {
+                        o->max_watches = (size_t) n;
+                        return 0;
+                }
         } else if (options_has_prefix(opt, "max_input=", &v)) {
                 if (options_size(v, &o->max_input) && o->max_input > 0)
                         return 0;
@@ -212,6 +232,8 @@ int kfs_options_parse(struct kfs_options *o, int argc, char **argv)
 
         *o = (struct kfs_options) {
                 .timeout = DEFAULT_TIMEOUT,
+                .watched_timeout = DEFAULT_WATCHED_TIMEOUT,
+                .max_watches = DEFAULT_MAX_WATCHES,
                 .max_input = KFS_MAX_INPUT,
                 .cache_size = DEFAULT_CACHE_SIZE,
                 .max_nodes = DEFAULT_MAX_NODES,

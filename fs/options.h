@@ -19,6 +19,8 @@ struct kfs_options {
 
         /* kubefs's own -o options */
         double timeout;                 /* timeout=SECS: kernel entry/attr cache */
+        double watched_timeout;         /* watched_timeout=SECS: the same where inotify covers changes */
+        size_t max_watches;             /* max_watches=N: inotify watches at most (SIZE_MAX: automatic) */
         size_t max_input;               /* max_input=SIZE: bigger sources get an error sidecar */
         size_t cache_size;              /* cache_size=SIZE: memory for decoded views */
         size_t max_nodes;               /* max_nodes=N: past it the kernel is asked to forget entries */

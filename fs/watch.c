@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/eventfd.h>
 #include <sys/inotify.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "fs.h"
@@ -36,6 +37,7 @@
 struct watched {
         char *path;
         int wd;
+        bool local;             /* on a filesystem whose every change inotify sees */
         struct watched *hnext;          /* the set's chain */
         struct watched *wnext;          /* the paths of the same wd */
 };
@@ -54,6 +56,8 @@ struct kfs_watch {
         bool running, stop, warned;
         pthread_mutex_t lock;           /* everything below */
         struct watched *set[WATCH_SET_BUCKETS];
+        size_t n_watched;               /* paths in the set: at most max_watches */
+        size_t max_watches;
         struct watched **by_wd;         /* wd -> its paths */
         size_t n_wd;
         fuse_ino_t *queue;              /* inode invalidations asked for by handlers */
@@ -66,6 +70,28 @@ struct kfs_watch {
 static size_t watch_bucket(const char *path)
 {
         return (size_t) (kfs_fnv64a_str(KFS_FNV64A_INIT, path) % WATCH_SET_BUCKETS);
+}
+
+/*
+ * The watches we may place. The kernel's limit is per user, shared with
+ * everything else of root's that watches (the kubelet, systemd, editors): a
+ * node of 200k files would otherwise take all of it. Past ours, what is not
+ * watched keeps the short timeout.
+ */
+static size_t watch_limit(size_t asked)
+{
+        unsigned long long v = 0;
+        FILE *f;
+
+        if (asked != SIZE_MAX)
+                return asked;
+        f = fopen("/proc/sys/fs/inotify/max_user_watches", "re");
+        if (f) {
+                if (fscanf(f, "%llu", &v) != 1)
+                        v = 0;
+                fclose(f);
+        }
+        return v >= 4 * 1024 ? (size_t) (v / 4) : 1024;
 }
 
 struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
@@ -81,6 +107,7 @@ struct kfs_watch *kfs_watch_new(struct kfs_fs *fs)
                 kfs_log(KFS_LOG_WARNING, "no inotify (%s): changes show after the %g s cache time",
                         strerror(errno), fs->timeout);
         }
+        w->max_watches = watch_limit(fs->opts->max_watches);
         pthread_mutex_init(&w->lock, NULL);
         return w;
 }
@@ -102,6 +129,7 @@ static void watched_unlink(struct kfs_watch *w, struct watched *e)
         }
         free(e->path);
         free(e);
+        w->n_watched--;
 }
 
 /*
@@ -130,19 +158,65 @@ static void watch_forget_tree(struct kfs_watch *w, const char *relpath)
         }
 }
 
-void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
+/*
+ * Filesystems where inotify sees every change: local ones. On network and
+ * FUSE filesystems (NFS, CIFS, another FUSE mount) a change made elsewhere
+ * raises no event, so what is shown from them keeps the short timeout.
+ */
+static bool watch_fs_local(long type)
+{
+        static const long local[] = {
+                0xEF53,                 /* ext2/3/4 */
+                0x58465342,             /* xfs */
+                (long) 0x9123683E,      /* btrfs */
+                0x01021994,             /* tmpfs */
+                (long) 0x858458F6,      /* ramfs */
+                0x794C7630,             /* overlayfs */
+                (long) 0xF2F52010,      /* f2fs */
+                0x2FC12FC1,             /* zfs */
+                0x3153464A,             /* jfs */
+                0x52654973,             /* reiserfs */
+        };
+
+        for (size_t i = 0; i < sizeof(local) / sizeof(local[0]); i++)
+                if (type == local[i])
+                        return true;
+        return false;
+}
+
+static struct watched *watch_find_locked(struct kfs_watch *w, const char *relpath)
+{
+        for (struct watched *e = w->set[watch_bucket(relpath)]; e; e = e->hnext)
+                if (strcmp(e->path, relpath) == 0)
+                        return e;
+        return NULL;
+}
+
+bool kfs_watch_dir(struct kfs_watch *w, const char *relpath)
 {
         size_t b = watch_bucket(relpath);
         struct watched *e;
+        struct statfs sfs;
         char proc[64];
+        bool covered = false, local;
         int fd, wd;
 
-        if (!w || w->ifd < 0)
-                return;
+        if (!w || w->ifd < 0 || !w->running)
+                return false;
         pthread_mutex_lock(&w->lock);
-        for (e = w->set[b]; e; e = e->hnext)
-                if (strcmp(e->path, relpath) == 0)
-                        goto out;
+        if ((e = watch_find_locked(w, relpath))) {
+                covered = e->local;
+                goto out;
+        }
+        if (w->n_watched >= w->max_watches) {
+                if (!w->warned) {
+                        w->warned = true;
+                        kfs_log(KFS_LOG_WARNING, "inotify watch limit reached (%zu, -o max_watches): "
+                                "some changes show only after the %g s cache time", w->max_watches,
+                                w->fs->timeout);
+                }
+                goto out;
+        }
         /* the directory the mount shows at `relpath`, resolved inside ROOT
          * (never against the host's /), watched through its descriptor */
         fd = kfs_root_open(&w->fs->root, relpath, O_PATH | O_DIRECTORY, KFS_RESOLVE_FOLLOW);
@@ -150,6 +224,8 @@ void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
                 goto out;
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
         wd = inotify_add_watch(w->ifd, proc, WATCH_MASK);
+        /* the filesystem of the very directory watched */
+        local = fstatfs(fd, &sfs) == 0 && watch_fs_local((long) sfs.f_type);
         close(fd);
         if (wd < 0) {
                 if (errno == ENOSPC && !w->warned) {
@@ -176,26 +252,68 @@ void kfs_watch_dir(struct kfs_watch *w, const char *relpath)
                 goto out;
         }
         e->wd = wd;
+        e->local = local;
         e->hnext = w->set[b];
         w->set[b] = e;
         e->wnext = w->by_wd[wd];
         w->by_wd[wd] = e;
+        w->n_watched++;
+        covered = local;
 out:
         pthread_mutex_unlock(&w->lock);
+        return covered;
 }
 
-void kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res)
+bool kfs_watch_covers(struct kfs_watch *w, const char *relpath)
 {
+        struct watched *e;
+        bool covered;
+
+        if (!w || w->ifd < 0 || !w->running)
+                return false;
+        pthread_mutex_lock(&w->lock);
+        e = watch_find_locked(w, relpath);
+        covered = e && e->local;
+        pthread_mutex_unlock(&w->lock);
+        return covered;
+}
+
+bool kfs_watch_result(struct kfs_watch *w, const struct kfs_result *res)
+{
+        bool covered = true;
+
         for (size_t i = 0; i < res->n_deps; i++) {
                 char *dir = kfs_path_dirname(res->deps[i].path);
 
+                /* watched already, before the decode read it: its changes since raised events */
+                if (!dir || !kfs_watch_covers(w, dir))
+                        covered = false;
                 if (dir)
                         kfs_watch_dir(w, dir);
                 /* a directory listed for drop-ins is watched itself too */
-                if (res->deps[i].exists && S_ISDIR(res->deps[i].st.st_mode))
+                if (res->deps[i].exists && S_ISDIR(res->deps[i].st.st_mode) &&
+                    !kfs_watch_covers(w, res->deps[i].path)) {
+                        covered = false;
                         kfs_watch_dir(w, res->deps[i].path);
+                }
                 free(dir);
         }
+        return covered;
+}
+
+bool kfs_watch_result_covered(struct kfs_watch *w, const struct kfs_result *res)
+{
+        for (size_t i = 0; i < res->n_deps; i++) {
+                char *dir = kfs_path_dirname(res->deps[i].path);
+                bool ok = dir && kfs_watch_covers(w, dir) &&
+                          !(res->deps[i].exists && S_ISDIR(res->deps[i].st.st_mode) &&
+                            !kfs_watch_covers(w, res->deps[i].path));
+
+                free(dir);
+                if (!ok)
+                        return false;
+        }
+        return true;
 }
 
 uint64_t kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)

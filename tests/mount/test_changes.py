@@ -70,6 +70,83 @@ def test_repointed_symlink_shows(mount, tree):
                "../../../../var/lib/kubelet/pki/kubelet-client-2026.pem")
 
 
+# ---- the kernel's cache times, path by path (issue 12) ----
+# What the watcher covers is cached by the kernel for watched_timeout (an hour
+# by default), kept right by invalidation; what it cannot cover keeps the
+# short timeout. Each path: a file, a sidecar (whose source changes) and a
+# new entry must show.
+
+def eventually_within(fn, want, deadline):
+    global DEADLINE
+    saved, DEADLINE = DEADLINE, deadline
+    try:
+        return eventually(fn, want)
+    finally:
+        DEADLINE = saved
+
+
+def change_everything(m, tree, deadline):
+    """Reads a file, a certificate's .txt and a listing through m; changes each in ROOT;
+    they must show within `deadline` seconds."""
+    d = os.path.join(tree, "etc/kubernetes/pki")
+    write(os.path.join(d, "conf"), "one\n")
+    make_cert(os.path.join(d, "ca.crt"), cn="one")
+    mp = lambda rel: m.path("etc/kubernetes/pki/" + rel)
+    assert read(mp("conf")) == "one\n"
+    assert read(mp("ca.crt.txt")) == openssl_text(os.path.join(d, "ca.crt")).decode()
+    assert "new" not in os.listdir(mp(""))
+    os.stat(mp("conf"))
+    write(os.path.join(d, "conf"), "two, longer\n")
+    make_cert(os.path.join(d, "ca.crt.tmp"), cn="two")
+    os.rename(os.path.join(d, "ca.crt.tmp"), os.path.join(d, "ca.crt"))
+    write(os.path.join(d, "new"), "new\n")
+    eventually_within(lambda: read(mp("conf")), "two, longer\n", deadline)
+    eventually_within(lambda: os.stat(mp("conf")).st_size, 12, deadline)
+    want = openssl_text(os.path.join(d, "ca.crt")).decode()
+    eventually_within(lambda: read(mp("ca.crt.txt")), want, deadline)
+    eventually_within(lambda: os.stat(mp("ca.crt.txt")).st_size, len(want), deadline)
+    eventually_within(lambda: "new" in os.listdir(mp("")), True, deadline)
+
+
+def test_watched_long_cache_times_still_show_changes(mount, tree):
+    # default options: covered entries are cached for an hour; the watcher makes changes show
+    m = mount(tree)
+    change_everything(m, tree, 1.0)
+
+
+def test_unwatched_changes_show_within_the_timeout(mount, tree):
+    # no watch at all: everything keeps the 1 s timeout (and the cache's own freshness check)
+    m = mount(tree, "-o", "timeout=1,max_watches=0", expect_log=("watch limit reached",))
+    change_everything(m, tree, 1.0 + 2.0)
+
+
+def test_watch_limit_exhausted_changes_show_within_the_timeout(mount, tree):
+    # ROOT and one more directory are watched, then the limit: the rest keeps the timeout
+    m = mount(tree, "-o", "timeout=1,max_watches=2", expect_log=("watch limit reached",))
+    change_everything(m, tree, 1.0 + 2.0)
+    assert "watch limit reached" in m.text_log()
+
+
+def test_filesystem_inotify_cannot_see_keeps_the_timeout(mount, tree, tmp_path):
+    # ROOT on a FUSE filesystem (bindfs): inotify there sees no change made beneath it,
+    # so nothing from it may be cached for the long time
+    import shutil
+    import subprocess
+    import pytest
+    from conftest import unmount
+    if not shutil.which("bindfs"):
+        pytest.skip("bindfs is missing")
+    b = str(tmp_path / "bind")
+    os.mkdir(b)
+    subprocess.run(["bindfs", "-r", tree, b], check=True)
+    try:
+        m = mount(b, "-o", "timeout=1")
+        change_everything(m, tree, 1.0 + 2.0)
+        m.close()
+    finally:
+        unmount(b)
+
+
 def cert_cn_line(path):
     with open(path) as f:
         return f.read().split(" valid ")[-1].strip()

@@ -67,6 +67,11 @@ KEY_TYPES = {
     "rsapss": ["-algorithm", "RSA-PSS", "-pkeyopt", "rsa_keygen_bits:2048"],
     "p256": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-256"],
     "p384": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-384"],
+    # the key printer's other paths (x509.c prints RSA and NIST curves itself)
+    "rsa1024e3": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:1024", "-pkeyopt", "rsa_keygen_pubexp:3"],
+    "rsa3072": ["-algorithm", "RSA", "-pkeyopt", "rsa_keygen_bits:3072"],
+    "p521": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:P-521"],
+    "secp256k1": ["-algorithm", "EC", "-pkeyopt", "ec_paramgen_curve:secp256k1"],
     "ed25519": ["-algorithm", "ED25519"],
     "ed448": ["-algorithm", "ED448"],
 }
