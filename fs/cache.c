@@ -241,14 +241,14 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
         }
         e->res = res;
         e->dec = dec;
-        e->checked = t;
+        __atomic_store_n(&e->checked, t, __ATOMIC_RELAXED);
         e->refs = 2;            /* the cache's and the caller's */
         e->cached = true;
 
         pthread_mutex_lock(&c->lock);
         e->gen = ++c->gen;
         if (c->epoch != epoch)
-                e->checked = 0;
+                __atomic_store_n(&e->checked, 0, __ATOMIC_RELAXED);
         /* another thread may have decoded the same meanwhile: the newer wins */
         if ((old = cache_find(c, relpath, dec)))
                 cache_unlink(c, old);

@@ -25,17 +25,19 @@
 #include "pipeline.h"
 #include "root.h"
 
+/* [imm]: set before the entry is published, never changed, read without a
+ * lock by whoever holds a reference; [atomic]: __atomic_* accesses only;
+ * [lock]: under the cache's lock (cache.c). */
 struct kfs_entry {
-        struct kfs_result *res;         /* immutable */
-        char *path;                     /* the source, ROOT-relative */
-        const struct kfs_decoder *dec;
-        uint64_t gen;                   /* distinct for every decode made */
-        uint64_t checked;               /* CLOCK_MONOTONIC ns of the last freshness check (atomic: stored unlocked) */
-        /* owned by the cache */
-        unsigned refs;
-        bool cached;
-        struct kfs_entry *prev, *next;  /* LRU, most recent first */
-        struct kfs_entry *hnext;
+        struct kfs_result *res;         /* [imm] */
+        char *path;                     /* [imm] the source, ROOT-relative */
+        const struct kfs_decoder *dec;  /* [imm] */
+        uint64_t gen;                   /* [imm] distinct for every decode made */
+        uint64_t checked;               /* [atomic] CLOCK_MONOTONIC ns of the last freshness check */
+        unsigned refs;                  /* [lock] */
+        bool cached;                    /* [lock] in the table and the LRU */
+        struct kfs_entry *prev, *next;  /* [lock] LRU, most recent first */
+        struct kfs_entry *hnext;        /* [lock] */
 };
 
 struct kfs_cache;

@@ -37,20 +37,30 @@ enum node_kind {
         NODE_VFILE,             /* a report in MNT/.kubefs */
 };
 
+/*
+ * A node is shared by every request thread and the watcher. Each field says
+ * how it may be touched:
+ *   [imm]     set before the node is published in the table, never changed:
+ *             read without any lock (a lookup that learns otherwise makes a
+ *             new node, kfs_node_get());
+ *   [lock]    read and written under fs->lock only.
+ * libfuse's passthrough_ll.c keeps the same discipline ("protected by
+ * lo->mutex" on each field).
+ */
 struct node {
-        struct node *parent;    /* holds a reference; NULL for ROOT */
-        char *name;             /* "" for ROOT */
-        char *path;             /* ROOT-relative, "" for ROOT */
-        enum node_kind kind;
-        uint64_t nlookup;       /* the kernel's references */
-        unsigned children;      /* nodes whose parent this is */
-        uint64_t ino;           /* st_ino */
-        mode_t type;            /* S_IFMT of what it showed: a change of type is a new node */
+        struct node *parent;    /* [imm] holds a reference; NULL for ROOT */
+        char *name;             /* [imm] "" for ROOT */
+        char *path;             /* [imm] ROOT-relative, "" for ROOT */
+        enum node_kind kind;    /* [imm] */
+        uint64_t nlookup;       /* [lock] the kernel's references (and open page-cache readers) */
+        unsigned children;      /* [lock] nodes whose parent this is */
+        uint64_t ino;           /* [imm] st_ino */
+        mode_t type;            /* [imm] S_IFMT of what it showed: a change of type is a new node */
 
         /* NODE_REAL */
-        enum kfs_vis vis;       /* KFS_VIS_ANCESTOR or KFS_VIS_INSIDE */
-        dev_t dev;              /* st_dev seen: a child on another device is a mount point */
-        bool boundary;          /* a mount point inside a location: shown empty */
+        enum kfs_vis vis;       /* [imm] KFS_VIS_ANCESTOR or KFS_VIS_INSIDE */
+        dev_t dev;              /* [imm] st_dev seen */
+        bool boundary;          /* [imm] a mount point inside a location: shown empty */
 
         /* NODE_SIDECAR: what the kernel caches of it, under fs->lock. A reader
          * sees one decode whole: through the page cache only while the kernel's
@@ -59,37 +69,42 @@ struct node {
          * replies to requests sent before another was applied, so the size it
          * holds is known only while every reply since its attributes were last
          * invalidated told one decode. */
-        struct kfs_viewref view;
-        uint64_t size_told;     /* the st_size of those replies */
-        uint64_t gen_told;      /* and their decode (0: none since) */
-        bool told_mixed;        /* replies since told different decodes */
-        uint64_t inval_ticket;  /* an invalidation asked for (kfs_watch_inval_inode), or 0 */
-        uint64_t pc_gen;        /* the decode whose pages the page cache may hold */
-        uint64_t pc_size;       /* its size */
-        unsigned pc_open;       /* open handles reading through the page cache */
+        struct kfs_viewref view;        /* [imm] */
+        uint64_t size_told;     /* [lock] the st_size of those replies */
+        uint64_t gen_told;      /* [lock] and their decode (0: none since) */
+        bool told_mixed;        /* [lock] replies since told different decodes */
+        uint64_t inval_ticket;  /* [lock] an invalidation asked for (kfs_watch_inval_inode), or 0 */
+        uint64_t pc_gen;        /* [lock] the decode whose pages the page cache may hold */
+        uint64_t pc_size;       /* [lock] its size */
+        unsigned pc_open;       /* [lock] open handles reading through the page cache */
 
         /* NODE_VFILE */
-        const struct kfs_report *report;
+        const struct kfs_report *report;        /* [imm] */
 
-        struct node *hnext;     /* the table's chain */
-        bool hashed;            /* in the table (a replaced node lives on until forgotten) */
+        struct node *hnext;     /* [lock] the table's chain */
+        bool hashed;            /* [lock] in the table (a replaced node lives on until forgotten) */
 };
 
-struct kfs_fs {
-        struct kfs_root root;
-        struct kfs_locations locs;
-        struct kfs_cache *cache;
-        struct kfs_watch *watch;
-        struct fuse_session *se;
-        const struct kfs_options *opts;
-        double timeout;         /* entry/attr timeout given to the kernel */
-        double watched_timeout; /* the same for what the watcher covers (kfs_watch_dir) */
-        struct timespec started; /* the times of MNT/.kubefs and its directories */
+/* The inode-pointer trick (passthrough_ll.c): a node's FUSE id is its address. */
+_Static_assert(sizeof(fuse_ino_t) >= sizeof(uintptr_t), "a node's address must fit a fuse_ino_t");
 
-        pthread_mutex_t lock;   /* the node table */
-        struct node rootnode;
-        struct node **table;
-        size_t n_buckets, n_nodes;
+/* The mount. [imm] fields are set before the session starts serving; the
+ * cache and the watcher have locks of their own (cache.c, watch.c). */
+struct kfs_fs {
+        struct kfs_root root;           /* [imm] */
+        struct kfs_locations locs;      /* [imm] */
+        struct kfs_cache *cache;        /* [imm] pointer; the cache locks itself */
+        struct kfs_watch *watch;        /* [imm] pointer; the watcher locks itself */
+        struct fuse_session *se;        /* [imm] */
+        const struct kfs_options *opts; /* [imm] */
+        double timeout;                 /* [imm] entry/attr timeout given to the kernel */
+        double watched_timeout;         /* [imm] the same for what the watcher covers (kfs_watch_dir) */
+        struct timespec started;        /* [imm] the times of MNT/.kubefs and its directories */
+
+        pthread_mutex_t lock;           /* guards the node table and every [lock] field of a node */
+        struct node rootnode;           /* [imm] but for its [lock] fields */
+        struct node **table;            /* [lock] */
+        size_t n_buckets, n_nodes;      /* [lock] */
 };
 
 /* ---- nodes.c ---- */
