@@ -5,6 +5,7 @@
  * text, one line, so `cat F.txt` always says what went wrong.
  */
 #include "pipeline.h"
+#include "jsonbuf.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -93,14 +94,11 @@ static int decode_error_text(const struct kfs_view *view, const char *msg, struc
         kfs_buf_reset(out);
         if (view->flags & KFS_VIEW_JSON) {
                 json_t *o = json_pack("{s:s}", "error", msg);
-                char *s = o ? json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII) : NULL;
+                int r = kfs_buf_add_json(out, o, JSON_COMPACT | JSON_ENSURE_ASCII);
 
                 json_decref(o);
-                if (!s)
-                        return -ENOMEM;
-                kfs_buf_add(out, s);
-                kfs_buf_addc(out, '\n');
-                free(s);
+                if (r < 0)
+                        return r;
         } else {
                 kfs_buf_addf(out, "error: %s\n", msg);
         }

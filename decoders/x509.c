@@ -44,6 +44,7 @@
 #include "pkey.h"
 #include "x509.h"
 #include "str.h"
+#include "jsonbuf.h"
 
 /* Certificates decoded from one file; the rest are counted and reported. */
 #define X509_MAX_CERTS 5000
@@ -1093,15 +1094,7 @@ static json_t *x509_json_cert(X509 *x)
 
 static void x509_json_line(json_t *o, struct kfs_buf *out)
 {
-        char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
-
-        if (!s) {
-                out->err = out->err ? out->err : -ENOMEM;
-                return;
-        }
-        kfs_buf_add(out, s);
-        kfs_buf_addc(out, '\n');
-        free(s);
+        kfs_buf_add_json(out, o, JSON_COMPACT);
 }
 
 static int x509_render_json(const void *doc, struct kfs_ctx *ctx, struct kfs_buf *out)

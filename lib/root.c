@@ -655,33 +655,28 @@ out:
         return r;
 }
 
-int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct stat *ret_st)
+/* Reads to EOF (a size is only a hint: procfs says 0, a file may grow), at
+ * most `max` bytes, from offset 0 with pread (`positional`) or from the
+ * current offset with read. */
+static int root_read_all(int fd, size_t max, size_t hint, bool positional, char **ret_data, size_t *ret_len)
 {
-        struct stat st;
-        size_t len = 0, alloc;
-        char *data;
+        size_t len = 0, alloc = hint + 1 < max + 2 ? hint + 1 : max + 2;
+        char *data = malloc(alloc);
 
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EINVAL;
-        if ((uintmax_t) st.st_size > max)
-                return -EFBIG;
-        /* st_size is a hint (procfs says 0, a file may grow): read to EOF */
-        alloc = (size_t) st.st_size + 1;
-        data = malloc(alloc);
         if (!data)
                 return -ENOMEM;
         for (;;) {
                 ssize_t n;
 
                 if (len + 1 >= alloc) {
+                        size_t nalloc = alloc * 2 > max + 2 ? max + 2 : alloc * 2;
+                        char *p;
+
                         if (len >= max + 1) {
                                 free(data);
                                 return -EFBIG;
                         }
-                        size_t nalloc = alloc * 2 > max + 2 ? max + 2 : alloc * 2;
-                        char *p = realloc(data, nalloc);
+                        p = realloc(data, nalloc);
                         if (!p) {
                                 free(data);
                                 return -ENOMEM;
@@ -689,10 +684,11 @@ int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct sta
                         data = p;
                         alloc = nalloc;
                 }
-                n = pread(fd, data + len, alloc - 1 - len, (off_t) len);
+                n = positional ? pread(fd, data + len, alloc - 1 - len, (off_t) len)
+                               : read(fd, data + len, alloc - 1 - len);
+                if (n < 0 && errno == EINTR)
+                        continue;
                 if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
                         int r = -errno;
                         free(data);
                         return r;
@@ -709,9 +705,24 @@ int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct sta
         *ret_data = data;
         if (ret_len)
                 *ret_len = len;
-        if (ret_st)
-                *ret_st = st;
         return 0;
+}
+
+int kfs_read_fd(int fd, size_t max, char **ret_data, size_t *ret_len, struct stat *ret_st)
+{
+        struct stat st;
+        int r;
+
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EINVAL;
+        if ((uintmax_t) st.st_size > max)
+                return -EFBIG;
+        r = root_read_all(fd, max, (size_t) st.st_size, true, ret_data, ret_len);
+        if (r == 0 && ret_st)
+                *ret_st = st;
+        return r;
 }
 
 int kfs_root_read(const struct kfs_root *root, const char *relpath, enum kfs_resolve how,
@@ -794,49 +805,7 @@ const char *kfs_path_basename(const char *path)
 
 int kfs_read_stream(int fd, size_t max, char **ret_data, size_t *ret_len)
 {
-        size_t len = 0, alloc = 64u << 10;
-        char *data = malloc(alloc);
-
-        if (!data)
-                return -ENOMEM;
-        for (;;) {
-                ssize_t n;
-
-                if (len + 1 == alloc) {
-                        char *p;
-
-                        if (len > max) {
-                                free(data);
-                                return -EFBIG;
-                        }
-                        p = realloc(data, alloc * 2);
-                        if (!p) {
-                                free(data);
-                                return -ENOMEM;
-                        }
-                        data = p;
-                        alloc *= 2;
-                }
-                n = read(fd, data + len, alloc - 1 - len);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0) {
-                        int r = -errno;
-                        free(data);
-                        return r;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t) n;
-        }
-        if (len > max) {
-                free(data);
-                return -EFBIG;
-        }
-        data[len] = '\0';
-        *ret_data = data;
-        *ret_len = len;
-        return 0;
+        return root_read_all(fd, max, 64u << 10, false, ret_data, ret_len);
 }
 
 static int root_name_cmp(const void *a, const void *b)

@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include "buf.h"
+#include "str.h"
 
 #define SD_WHITESPACE " \t\n\r"
 #define SD_NEWLINE "\n\r"
@@ -42,17 +43,6 @@ const char *const kfs_sd_unit_dirs[KFS_SD_N_UNIT_DIRS + 1] = {
 };
 
 /* ---- words ---- */
-
-static int sd_unhex(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -EINVAL;
-}
 
 static bool sd_unichar_valid(uint32_t c)
 {
@@ -97,7 +87,7 @@ static int sd_cunescape_one(const char *p, struct kfs_buf *b)
                 }
         switch (p[0]) {
         case 'x': {
-                int a = sd_unhex(p[1]), d = a < 0 ? -1 : sd_unhex(p[2]);
+                int a = kfs_hex_digit(p[1]), d = a < 0 ? -1 : kfs_hex_digit(p[2]);
 
                 if (a < 0 || d < 0 || (a == 0 && d == 0))
                         return -EINVAL;
@@ -108,7 +98,7 @@ static int sd_cunescape_one(const char *p, struct kfs_buf *b)
         case 'U':
                 n = p[0] == 'u' ? 4 : 8;
                 for (int i = 1; i <= n; i++) {
-                        int h = sd_unhex(p[i]);
+                        int h = kfs_hex_digit(p[i]);
 
                         if (h < 0)
                                 return -EINVAL;
@@ -784,7 +774,7 @@ int kfs_sd_unit_unescape(const char *s, char **ret)
                 } else if (*s == '\\') {
                         int a, b;
 
-                        if (s[1] != 'x' || (a = sd_unhex(s[2])) < 0 || (b = sd_unhex(s[3])) < 0) {
+                        if (s[1] != 'x' || (a = kfs_hex_digit(s[2])) < 0 || (b = kfs_hex_digit(s[3])) < 0) {
                                 free(r);
                                 return -EINVAL;
                         }

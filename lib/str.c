@@ -45,6 +45,17 @@ bool kfs_name_has_ext(const char *name, const char *const *exts)
         return false;
 }
 
+int kfs_hex_digit(char c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        if (c >= 'a' && c <= 'f')
+                return c - 'a' + 10;
+        if (c >= 'A' && c <= 'F')
+                return c - 'A' + 10;
+        return -1;
+}
+
 void kfs_hex_colon(const unsigned char *p, size_t n, char *out)
 {
         static const char hex[] = "0123456789ABCDEF";

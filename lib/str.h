@@ -25,6 +25,9 @@ const char *kfs_name_ext(const char *name);
 /* Whether `name` ends in one of the NULL-terminated `exts` (without dots, case-insensitive). */
 bool kfs_name_has_ext(const char *name, const char *const *exts);
 
+/* The value of a hex digit (0-9, a-f, A-F), or -1. */
+int kfs_hex_digit(char c);
+
 /* Bytes as colon hex ("AB:CD:...", upper case) into `out` (3 * n bytes; "" when n is 0). */
 void kfs_hex_colon(const unsigned char *p, size_t n, char *out);
 /* ... and as plain lower-case hex (2 * n + 1 bytes). */

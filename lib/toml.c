@@ -18,6 +18,7 @@
  * conversion) is bounded by KFS_TOML_MAX_DEPTH.
  */
 #include "toml.h"
+#include "str.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -443,17 +444,6 @@ static int tend_line(struct tparse *p)
         return tfail(p, p->p, -EINVAL, "expected a newline after the value");
 }
 
-static int thex(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* An escape after '\' in a basic string. */
 static int tescape(struct tparse *p, struct tstr *out)
 {
@@ -481,7 +471,7 @@ static int tescape(struct tparse *p, struct tstr *out)
         if (p->end - p->p < n)
                 return tfail(p, at, -EINVAL, "unfinished \\%c escape", c);
         for (int i = 0; i < n; i++) {
-                int h = thex(p->p[i]);
+                int h = kfs_hex_digit(p->p[i]);
                 if (h < 0)
                         return tfail(p, at, -EINVAL, "invalid \\%c escape", c);
                 cp = cp << 4 | (uint32_t) h;
@@ -750,7 +740,7 @@ static bool tdigit_run(const char *s, size_t n, unsigned base, char *out, size_t
                                 return false;
                         continue;
                 }
-                int h = thex(s[i]);
+                int h = kfs_hex_digit(s[i]);
                 if (h < 0 || (unsigned) h >= base)
                         return false;
                 out[(*k)++] = s[i];
@@ -772,7 +762,7 @@ static bool tnumber(const char *s, size_t n, struct tstr *out, const char **ret_
                 if (!tdigit_run(s + 2, n - 2, base, buf, &k))
                         return false;
                 for (size_t j = 0; j < k; j++) {
-                        unsigned d = (unsigned) thex(buf[j]);
+                        unsigned d = (unsigned) kfs_hex_digit(buf[j]);
                         if (v > ((uint64_t) INT64_MAX - d) / base)
                                 return false;
                         v = v * base + d;

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "audit.h"
+#include "jsonbuf.h"
 
 #define AUDIT_MAX_COPIES 256
 
@@ -160,7 +161,6 @@ int kfs_report_audit_json(const struct kfs_report_env *env, struct kfs_buf *out)
         struct all *all;
         json_t *top, *controls, *totals;
         int r = gather(env, &all), t[4] = { 0 };
-        char *s;
 
         if (r == -ENOENT) {
                 kfs_buf_add(out, "{\"Controls\": [], \"Totals\": {\"total_pass\": 0, \"total_fail\": 0, \"total_warn\": 0, \"total_info\": 0}}\n");
@@ -222,15 +222,10 @@ int kfs_report_audit_json(const struct kfs_report_env *env, struct kfs_buf *out)
         }
         totals = json_pack("{si si si si}", "total_pass", t[0], "total_fail", t[1], "total_warn", t[2], "total_info", t[3]);
         top = json_pack("{so so}", "Controls", controls, "Totals", totals);
-        s = top ? json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER) : NULL;
+        r = kfs_buf_add_json(out, top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
         json_decref(top);
         all_free(all);
-        if (!s)
-                return -ENOMEM;
-        kfs_buf_add(out, s);
-        kfs_buf_addc(out, '\n');
-        free(s);
-        return out->err;
+        return r;
 }
 
 static void xml_text(struct kfs_buf *out, const char *s)

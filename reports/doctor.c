@@ -50,6 +50,7 @@
 #include "reports.h"
 #include "toml.h"
 #include "ydoc.h"
+#include "jsonbuf.h"
 
 /* Findings kept; past it one more says how many were left out. */
 #define DOCTOR_MAX_FINDINGS 10000
@@ -1376,7 +1377,6 @@ int kfs_report_doctor_json(const struct kfs_report_env *env, struct kfs_buf *out
         struct doctor d;
         size_t c[3];
         json_t *root, *list;
-        char *s;
         int r = doctor_run(env, &d);
 
         if (r < 0) {
@@ -1397,13 +1397,8 @@ int kfs_report_doctor_json(const struct kfs_report_env *env, struct kfs_buf *out
         root = json_pack("{s:o, s:{s:I, s:I, s:I, s:I, s:b}}", "findings", list, "summary", "errors", (json_int_t) c[0],
                          "warnings", (json_int_t) c[1], "info", (json_int_t) c[2], "checks",
                          (json_int_t) DOCTOR_N_CHECKS, "kubelet", d.kubelet != NULL);
-        s = root ? json_dumps(root, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
-        if (s) {
-                kfs_buf_add(out, s);
-                kfs_buf_add(out, "\n");
-        }
-        free(s);
+        r = kfs_buf_add_json(out, root, JSON_COMPACT | JSON_PRESERVE_ORDER);
         json_decref(root);
         doctor_release(&d);
-        return s ? out->err : -ENOMEM;
+        return r;
 }

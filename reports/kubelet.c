@@ -36,6 +36,7 @@
 #include "root.h"
 #include "yflat.h"
 #include "ydoc.h"
+#include "jsonbuf.h"
 
 #define KUBELET_MAX_ARGS 4096           /* argv elements taken from a .flags view */
 #define KUBELET_MAX_DROPINS 256         /* *.conf files merged from --config-dir */
@@ -1269,13 +1270,8 @@ int kfs_kubelet_render_flat(const struct kfs_kubelet *k, struct kfs_buf *out)
 int kfs_kubelet_render_json(const struct kfs_kubelet *k, bool configz, struct kfs_buf *out)
 {
         json_t *top = configz ? json_pack("{sO}", "kubeletconfig", k->config) : json_incref(k->config);
-        char *s = top ? json_dumps(top, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(16)) : NULL;
+        int r = kfs_buf_add_json(out, top, JSON_INDENT(2) | JSON_SORT_KEYS | JSON_REAL_PRECISION(16));
 
         json_decref(top);
-        if (!s)
-                return -ENOMEM;
-        kfs_buf_add(out, s);
-        kfs_buf_addc(out, '\n');
-        free(s);
-        return out->err;
+        return r;
 }
