@@ -268,77 +268,89 @@ static bool matches_n(const char *path, const char *text, size_t n, const struct
         return i >= 0 && (mask & (UINT32_C(1) << i));
 }
 
-static bool matches(const char *path, const char *text, const struct kfs_decoder *dec)
-{
-        return matches_n(path, text, strlen(text), dec);
-}
+/* Which files the generic YAML/JSON decoder and .objects take, by name and
+ * first bytes (len 0: the text's strlen). */
+static const struct {
+        const char *path, *text;
+        size_t len;
+        const struct kfs_decoder *dec;
+        bool want;
+} recognition[] = {
+        /* by name */
+        { "var/lib/kubelet/config.yaml", "kind: KubeletConfiguration\n", 0, &kfs_decoder_yaml, true },
+        { "etc/crictl.yml", "runtime-endpoint: x\n", 0, &kfs_decoder_yaml, true },
+        { "etc/cni/net.d/10-flannel.conflist", "{\"name\": \"cbr0\"}", 0, &kfs_decoder_yaml, true },
+        { "x/OWNERS", "approvers:\n- a\n", 0, &kfs_decoder_yaml, true },
+        { "x/OWNERS_ALIASES", "aliases: {}\n", 0, &kfs_decoder_yaml, true },
+        { "a/b.json", "[1]", 0, &kfs_decoder_yaml, true },
+        { "a/broken.yaml", "\x01\x02\x00binary", 9, &kfs_decoder_yaml, true }, /* its views say what is wrong */
+        /* by name and first bytes */
+        { "etc/kubernetes/admin.conf", "apiVersion: v1\nclusters:\n", 0, &kfs_decoder_yaml, true },
+        { "etc/kubernetes/admin.conf", "# generated\n\n---\napiVersion: v1\n", 0, &kfs_decoder_yaml, true },
+        { "etc/cni/net.d/10-bridge.conf", "{\n  \"cniVersion\": \"1.0.0\"\n}\n", 0, &kfs_decoder_yaml, true },
+        { "root/.kube/config", "apiVersion: v1\n", 0, &kfs_decoder_yaml, true },
+        { "var/snap/microk8s/current/credentials/client.config", "apiVersion: v1\n", 0, &kfs_decoder_yaml, true },
+        { "var/lib/rancher/k3s/agent/kubelet.kubeconfig", "apiVersion: v1\n", 0, &kfs_decoder_yaml, true },
+        { "etc/kubernetes/manifests/etcd.manifest", "{\"kind\": \"Pod\"}", 0, &kfs_decoder_yaml, true },
+        { "etc/kubernetes/manifests/etcd.yaml.bak", "apiVersion: v1\n", 0, &kfs_decoder_yaml, true },
+        { "etc/systemd/system/kubelet.service.d/10-kubeadm.conf", "# Note: This dropin only works with kubeadm\n[Service]\nEnvironment=\"A=b:c\"\n", 0, &kfs_decoder_yaml, false },
+        { "etc/kubernetes/ca.conf", "[req]\ndistinguished_name = req_dn\n", 0, &kfs_decoder_yaml, false },
+        { "etc/kubernetes/ca.conf", "HOME = .\n[ca]\n", 0, &kfs_decoder_yaml, false },
+        { "etc/containerd/config.conf", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n", 0, &kfs_decoder_yaml, false },
+        { "etc/containerd/config.toml", "version = 2\n", 0, &kfs_decoder_yaml, false },
+        { "etc/sysctl.d/k8s.conf", "net.ipv4.ip_forward = 1\n", 0, &kfs_decoder_yaml, false },
+        { "etc/modules-load.d/k8s.conf", "overlay\nbr_netfilter\n", 0, &kfs_decoder_yaml, false },
+        { "etc/default/kubelet", "KUBELET_EXTRA_ARGS=--node-ip=10.0.0.1:x\n", 0, &kfs_decoder_yaml, false },
+        { "var/lib/kubelet/kubeadm-flags.env", "KUBELET_KUBEADM_ARGS=\"--a=b\"\n", 0, &kfs_decoder_yaml, false },
+        { "etc/kubernetes/pki/ca.crt", "-----BEGIN CERTIFICATE-----\n", 0, &kfs_decoder_yaml, false },
+        { "etc/kubernetes/pki/ca.yaml", "-----BEGIN CERTIFICATE-----\n", 0, &kfs_decoder_yaml, false },
+        { "etc/kubernetes/admin.conf", "apiVersion: v1\x00\x01", 16, &kfs_decoder_yaml, false },
+        { "etc/systemd/system/kubelet.service", "[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n", 0, &kfs_decoder_yaml, false },
+        { "root/.kube/kubectx", "default\n", 0, &kfs_decoder_yaml, false },
+        /* issue 18: templates of YAML and JSON get the views (an error with the hint when they do not parse) */
+        { "x/kube.yaml.j2", "kind: {{ kind }}\n", 0, &kfs_decoder_yaml, true },
+        { "cluster/addons/dns/kube-dns/kube-dns.yaml.in", "apiVersion: v1\n", 0, &kfs_decoder_yaml, true },
+        { "cluster/addons/dns/coredns/coredns.yaml.sed", "apiVersion: v1\n", 0, &kfs_decoder_yaml, true },
+        { "x/a.yml.tmpl", "a: 1\n", 0, &kfs_decoder_yaml, true },
+        { "x/a.yaml.template", "a: 1\n", 0, &kfs_decoder_yaml, true },
+        { "x/a.json.in", "{}\n", 0, &kfs_decoder_yaml, true },
+        { "x/audit.jsonl", "{\"a\": 1}\n{\"a\": 2}\n", 0, &kfs_decoder_yaml, true },
+        { "x/kubelet.service.j2", "[Unit]\n", 0, &kfs_decoder_yaml, false },
+        { "x/config.in", "a: 1\n", 0, &kfs_decoder_yaml, false },
+        { "x/yaml.in", "a: 1\n", 0, &kfs_decoder_yaml, false },
+        /* kubelet checkpoints */
+        { "var/lib/kubelet/cpu_manager_state", "{\"policyName\":\"none\"}", 0, &kfs_decoder_yaml, true },
+        { "var/lib/kubelet/memory_manager_state", "  {}", 0, &kfs_decoder_yaml, true },
+        { "var/lib/kubelet/dra_manager_state", "{\"Data\":\"{}\",\"Checksum\":1}", 0, &kfs_decoder_yaml, true },
+        { "var/lib/kubelet/allocated_pods_state", "{}", 0, &kfs_decoder_yaml, true },
+        { "var/lib/kubelet/actuated_pods_state", "{}", 0, &kfs_decoder_yaml, true },
+        { "var/lib/kubelet/graceful_node_shutdown_state", "{}", 0, &kfs_decoder_yaml, true },
+        { "var/lib/kubelet/device-plugins/kubelet_internal_checkpoint", "{}", 0, &kfs_decoder_yaml, true },
+        { "var/lib/kubelet/cpu_manager_state", "\0\0\0\0", 4, &kfs_decoder_yaml, true }, /* a broken one */
+        { "var/lib/kubelet/cpu_manager_state", "garbage", 0, &kfs_decoder_yaml, false },
+        { "var/lib/kubelet/cpu_manager_state", "{}", 0, &kfs_decoder_objects, false },
+        /* .objects: only with apiVersion/kind at the top */
+        { "etc/kubernetes/manifests/etcd.yaml", "apiVersion: v1\nkind: Pod\n", 0, &kfs_decoder_objects, true },
+        { "addons/dns.yaml", "# x\n---\nkind: List\n", 0, &kfs_decoder_objects, true },
+        { "a/pod.json", "{\n  \"kind\" : \"Pod\"}", 0, &kfs_decoder_objects, true },
+        { "var/lib/kubelet/config.yaml.orig", "kind: X\n", 0, &kfs_decoder_objects, false },
+        { "etc/crictl.yaml", "runtime-endpoint: unix:///run/containerd/containerd.sock\n", 0, &kfs_decoder_objects, false },
+        { "x/OWNERS", "approvers:\n- kind\n", 0, &kfs_decoder_objects, false },
+        { "etc/cni/net.d/10-flannel.conflist", "{\"name\": \"kind\"}", 0, &kfs_decoder_objects, false },
+};
 
 static void test_recognition(void)
 {
-        const struct kfs_decoder *y = &kfs_decoder_yaml, *o = &kfs_decoder_objects;
+        for (size_t i = 0; i < sizeof(recognition) / sizeof(recognition[0]); i++) {
+                const char *t = recognition[i].text;
+                size_t n = recognition[i].len ? recognition[i].len : strlen(t);
 
-        /* by name */
-        CHECK(matches("var/lib/kubelet/config.yaml", "kind: KubeletConfiguration\n", y));
-        CHECK(matches("etc/crictl.yml", "runtime-endpoint: x\n", y));
-        CHECK(matches("etc/cni/net.d/10-flannel.conflist", "{\"name\": \"cbr0\"}", y));
-        CHECK(matches("x/OWNERS", "approvers:\n- a\n", y));
-        CHECK(matches("x/OWNERS_ALIASES", "aliases: {}\n", y));
-        CHECK(matches("a/b.json", "[1]", y));
-        CHECK(matches_n("a/broken.yaml", "\x01\x02\x00binary", 9, y));      /* its views say what is wrong */
-        /* by name and first bytes */
-        CHECK(matches("etc/kubernetes/admin.conf", "apiVersion: v1\nclusters:\n", y));
-        CHECK(matches("etc/kubernetes/admin.conf", "# generated\n\n---\napiVersion: v1\n", y));
-        CHECK(matches("etc/cni/net.d/10-bridge.conf", "{\n  \"cniVersion\": \"1.0.0\"\n}\n", y));
-        CHECK(matches("root/.kube/config", "apiVersion: v1\n", y));
-        CHECK(matches("var/snap/microk8s/current/credentials/client.config", "apiVersion: v1\n", y));
-        CHECK(matches("var/lib/rancher/k3s/agent/kubelet.kubeconfig", "apiVersion: v1\n", y));
-        CHECK(matches("etc/kubernetes/manifests/etcd.manifest", "{\"kind\": \"Pod\"}", y));
-        CHECK(matches("etc/kubernetes/manifests/etcd.yaml.bak", "apiVersion: v1\n", y));
-        CHECK(!matches("etc/systemd/system/kubelet.service.d/10-kubeadm.conf",
-                       "# Note: This dropin only works with kubeadm\n[Service]\nEnvironment=\"A=b:c\"\n", y));
-        CHECK(!matches("etc/kubernetes/ca.conf", "[req]\ndistinguished_name = req_dn\n", y));
-        CHECK(!matches("etc/kubernetes/ca.conf", "HOME = .\n[ca]\n", y));
-        CHECK(!matches("etc/containerd/config.conf", "version = 2\n[plugins.\"io.containerd.grpc.v1.cri\"]\n", y));
-        CHECK(!matches("etc/containerd/config.toml", "version = 2\n", y));
-        CHECK(!matches("etc/sysctl.d/k8s.conf", "net.ipv4.ip_forward = 1\n", y));
-        CHECK(!matches("etc/modules-load.d/k8s.conf", "overlay\nbr_netfilter\n", y));
-        CHECK(!matches("etc/default/kubelet", "KUBELET_EXTRA_ARGS=--node-ip=10.0.0.1:x\n", y));
-        CHECK(!matches("var/lib/kubelet/kubeadm-flags.env", "KUBELET_KUBEADM_ARGS=\"--a=b\"\n", y));
-        CHECK(!matches("etc/kubernetes/pki/ca.crt", "-----BEGIN CERTIFICATE-----\n", y));
-        CHECK(!matches("etc/kubernetes/pki/ca.yaml", "-----BEGIN CERTIFICATE-----\n", y));
-        CHECK(!matches_n("etc/kubernetes/admin.conf", "apiVersion: v1\x00\x01", 16, y));
-        CHECK(!matches("etc/systemd/system/kubelet.service", "[Unit]\nDescription=kubelet: The Kubernetes Node Agent\n", y));
-        CHECK(!matches("root/.kube/kubectx", "default\n", y));
-        /* issue 18: templates of YAML and JSON get the views (an error with the hint when they do not parse) */
-        CHECK(matches("x/kube.yaml.j2", "kind: {{ kind }}\n", y));
-        CHECK(matches("cluster/addons/dns/kube-dns/kube-dns.yaml.in", "apiVersion: v1\n", y));
-        CHECK(matches("cluster/addons/dns/coredns/coredns.yaml.sed", "apiVersion: v1\n", y));
-        CHECK(matches("x/a.yml.tmpl", "a: 1\n", y));
-        CHECK(matches("x/a.yaml.template", "a: 1\n", y));
-        CHECK(matches("x/a.json.in", "{}\n", y));
-        CHECK(matches("x/audit.jsonl", "{\"a\": 1}\n{\"a\": 2}\n", y));
-        CHECK(!matches("x/kubelet.service.j2", "[Unit]\n", y));
-        CHECK(!matches("x/config.in", "a: 1\n", y));
-        CHECK(!matches("x/yaml.in", "a: 1\n", y));
-        /* kubelet checkpoints */
-        CHECK(matches("var/lib/kubelet/cpu_manager_state", "{\"policyName\":\"none\"}", y));
-        CHECK(matches("var/lib/kubelet/memory_manager_state", "  {}", y));
-        CHECK(matches("var/lib/kubelet/dra_manager_state", "{\"Data\":\"{}\",\"Checksum\":1}", y));
-        CHECK(matches("var/lib/kubelet/allocated_pods_state", "{}", y));
-        CHECK(matches("var/lib/kubelet/actuated_pods_state", "{}", y));
-        CHECK(matches("var/lib/kubelet/graceful_node_shutdown_state", "{}", y));
-        CHECK(matches("var/lib/kubelet/device-plugins/kubelet_internal_checkpoint", "{}", y));
-        CHECK(matches_n("var/lib/kubelet/cpu_manager_state", "\0\0\0\0", 4, y));     /* a broken one */
-        CHECK(!matches("var/lib/kubelet/cpu_manager_state", "garbage", y));
-        CHECK(!matches("var/lib/kubelet/cpu_manager_state", "{}", o));
-        /* .objects: only with apiVersion/kind at the top */
-        CHECK(matches("etc/kubernetes/manifests/etcd.yaml", "apiVersion: v1\nkind: Pod\n", o));
-        CHECK(matches("addons/dns.yaml", "# x\n---\nkind: List\n", o));
-        CHECK(matches("a/pod.json", "{\n  \"kind\" : \"Pod\"}", o));
-        CHECK(!matches("var/lib/kubelet/config.yaml.orig", "kind: X\n", o));
-        CHECK(!matches("etc/crictl.yaml", "runtime-endpoint: unix:///run/containerd/containerd.sock\n", o));
-        CHECK(!matches("x/OWNERS", "approvers:\n- kind\n", o));
-        CHECK(!matches("etc/cni/net.d/10-flannel.conflist", "{\"name\": \"kind\"}", o));
+                if (matches_n(recognition[i].path, t, n, recognition[i].dec) != recognition[i].want) {
+                        fprintf(stderr, "recognition[%zu]: %s by %s: expected %s\n", i, recognition[i].path,
+                                recognition[i].dec->name, recognition[i].want ? "taken" : "not taken");
+                        test_failures++;
+                }
+        }
 }
 
 /* The notes kfs_ckpt_process() writes for a checkpoint text. */
