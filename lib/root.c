@@ -173,6 +173,11 @@ int kfs_root_contains_fd(const char *root_path, int fd)
  * last component is a mount point whose filesystem may not be entered.
  */
 #define ROOT_MAX_DEPTH 256      /* components deep: descriptors held by one walk */
+/* The longest ROOT-relative path the walk resolves: past PATH_MAX, which
+ * bounds one path given to the kernel (openat2 says ENAMETOOLONG), but not
+ * what a tree holds (a native `find` reaches such files, one directory at
+ * a time, and so does the walk). */
+#define ROOT_MAX_PATH (64u << 10)
 
 static int root_walk(const struct kfs_root *root, const char *relpath, bool follow, bool follow_last,
                      int *ret_fd, char **ret_path, bool *ret_mount)
@@ -189,7 +194,7 @@ static int root_walk(const struct kfs_root *root, const char *relpath, bool foll
         mnts[0] = root->mnt;
         lens[0] = 0;
         todo = strdup(relpath);
-        cur = calloc(1, PATH_MAX);
+        cur = calloc(1, ROOT_MAX_PATH);
         if (!todo || !cur) {
                 r = -ENOMEM;
                 goto out;
@@ -231,7 +236,7 @@ static int root_walk(const struct kfs_root *root, const char *relpath, bool foll
                         r = -ENAMETOOLONG;
                         goto out;
                 }
-                if (depth == ROOT_MAX_DEPTH || curlen + 1 + len >= PATH_MAX) {
+                if (depth == ROOT_MAX_DEPTH || curlen + 1 + len >= ROOT_MAX_PATH) {
                         r = -ENAMETOOLONG;
                         goto out;
                 }
@@ -364,8 +369,8 @@ static int root_resolve_fd(const struct kfs_root *root, const char *relpath, boo
                 }
                 if (errno == ENOSYS)
                         ((struct kfs_root *) root)->walk = true;  /* the kernel has none: walk from now on */
-                else if (errno != EXDEV)
-                        return -errno;
+                else if (errno != EXDEV && errno != ENAMETOOLONG)
+                        return -errno;          /* a crossing, or a path too long to give the kernel: walk */
         }
         r = root_walk(root, rel, follow, follow_last, &fd, &walked, &mount);
         if (r < 0)

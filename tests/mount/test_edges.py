@@ -70,3 +70,46 @@ def test_reports_dir_listed_once_and_dated(mount, tree):
     assert "version" in os.listdir(m.path(".kubefs"))
     st = os.stat(m.path(".kubefs"))
     assert before - 5 <= st.st_mtime <= time.time() + 1
+
+
+def test_paths_past_path_max_are_reached(mount, tree):
+    """A file more than 4,096 bytes deep (20 directories of 250-byte names) is
+    reached in the mount as a native walk reaches it, one directory at a time,
+    and its sidecars decode (issue 10.5: openat2 refuses such a path whole)."""
+    make_cert(os.path.join(tree, "etc/kubernetes/pki/ca.crt"), cn="deep-ca")
+    with open(os.path.join(tree, "etc/kubernetes/pki/ca.crt"), "rb") as f:
+        pem = f.read()
+    names = [("d%02d" % i) + "x" * 247 for i in range(20)]
+    fd = os.open(os.path.join(tree, "etc/kubernetes"), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for n in names:
+            os.mkdir(n, dir_fd=fd)
+            nfd = os.open(n, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        wfd = os.open("deep.crt", os.O_WRONLY | os.O_CREAT, 0o644, dir_fd=fd)
+        os.write(wfd, pem)
+        os.close(wfd)
+    finally:
+        os.close(fd)
+    assert len("etc/kubernetes/" + "/".join(names) + "/deep.crt") > 4096
+    m = mount(tree)
+    fd = os.open(m.path("etc/kubernetes"), os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        for n in names:
+            nfd = os.open(n, os.O_RDONLY | os.O_DIRECTORY, dir_fd=fd)
+            os.close(fd)
+            fd = nfd
+        assert "deep.crt" in os.listdir(fd) and "deep.crt.subject" in os.listdir(fd)
+        rfd = os.open("deep.crt", os.O_RDONLY, dir_fd=fd)
+        assert os.read(rfd, 1 << 16) == pem
+        os.close(rfd)
+        rfd = os.open("deep.crt.subject", os.O_RDONLY, dir_fd=fd)
+        assert os.read(rfd, 4096) == b"CN=deep-ca\n"
+        os.close(rfd)
+    finally:
+        os.close(fd)
+    # find(1) walks it to the end, as it does natively
+    found = subprocess.run(["find", m.path("etc/kubernetes"), "-name", "deep.crt.subject"],
+                           capture_output=True, timeout=60)
+    assert found.stdout.count(b"deep.crt.subject") == 1, found.stderr[-400:]
