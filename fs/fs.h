@@ -188,5 +188,8 @@ bool kfs_watch_result_covered(struct kfs_watch *w, const struct kfs_result *res)
  * Returns a ticket for kfs_watch_inval_done(), 0 if nothing will be done
  * (no watcher thread). */
 uint64_t kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino);
+/* Invalidations waiting for the watcher thread, and whether it runs
+ * (without inotify it does not, and nothing is queued). */
+size_t kfs_watch_queued(struct kfs_watch *w, bool *ret_running);
 /* Whether the invalidation of `ticket` has reached the kernel. */
 bool kfs_watch_inval_done(struct kfs_watch *w, uint64_t ticket);

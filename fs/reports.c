@@ -59,6 +59,12 @@ static void fs_report_describe(const struct kfs_report_env *env, struct kfs_buf 
         pthread_mutex_lock(&fs->lock);
         kfs_buf_addf(out, "nodes %zu\n", fs->n_nodes);
         pthread_mutex_unlock(&fs->lock);
+        {
+                bool running;
+                size_t queued = kfs_watch_queued(fs->watch, &running);
+
+                kfs_buf_addf(out, "watcher %s, %zu invalidations queued\n", running ? "on" : "off", queued);
+        }
 }
 
 /* An error is about a file: shown to who may read that file in ROOT. */

@@ -342,6 +342,21 @@ uint64_t kfs_watch_inval_inode(struct kfs_watch *w, fuse_ino_t ino)
         return ticket;
 }
 
+size_t kfs_watch_queued(struct kfs_watch *w, bool *ret_running)
+{
+        size_t n;
+
+        if (!w) {
+                *ret_running = false;
+                return 0;
+        }
+        pthread_mutex_lock(&w->lock);
+        n = w->n_queue;
+        pthread_mutex_unlock(&w->lock);
+        *ret_running = w->running;
+        return n;
+}
+
 bool kfs_watch_inval_done(struct kfs_watch *w, uint64_t ticket)
 {
         return w && __atomic_load_n(&w->done, __ATOMIC_ACQUIRE) >= ticket;

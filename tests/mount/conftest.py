@@ -32,13 +32,13 @@ def unmount(mnt):
 
 
 class Mount:
-    def __init__(self, root, *args, expect_log=()):
+    def __init__(self, root, *args, expect_log=(), env=None):
         self.root = root
         self.mnt = tempfile.mkdtemp(prefix="kfs-mnt-")
         self.log = tempfile.NamedTemporaryFile(prefix="kfs-log-", delete=False)
         self.expect_log = expect_log
         self.proc = subprocess.Popen([KUBEFS, "-f", *args, root, self.mnt],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+                                     stdout=self.log, stderr=subprocess.STDOUT, env=env)
         deadline = time.monotonic() + 10
         while not os.path.ismount(self.mnt):
             if self.proc.poll() is not None:
@@ -82,8 +82,8 @@ def mount():
     """mount(root, *args, expect_log=()) -> Mount; unmounted after the test."""
     mounts = []
 
-    def make(root, *args, expect_log=()):
-        m = Mount(root, *args, expect_log=expect_log)
+    def make(root, *args, expect_log=(), env=None):
+        m = Mount(root, *args, expect_log=expect_log, env=env)
         mounts.append(m)
         return m
 
