@@ -22,12 +22,21 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 TOP = os.path.dirname(os.path.dirname(HERE))
 
 
+def mounted(mnt):
+    """Whether a filesystem is mounted at `mnt`, asking no filesystem: a dead
+    FUSE daemon's mount answers ENOTCONN, which os.path.ismount() takes for
+    "not a mount point", and a hung one would hang it."""
+    real = os.path.abspath(mnt)
+    with open("/proc/self/mountinfo") as f:
+        return any(line.split()[4] == real for line in f)
+
+
 def unmount(mnt):
     """fusermount3 -u -z, then wait until the kernel no longer shows the mount."""
-    if os.path.ismount(mnt):
+    if mounted(mnt):
         subprocess.run(["fusermount3", "-u", "-z", mnt], capture_output=True)
     deadline = time.monotonic() + 5
-    while os.path.ismount(mnt) and time.monotonic() < deadline:
+    while mounted(mnt) and time.monotonic() < deadline:
         time.sleep(0.01)
 
 

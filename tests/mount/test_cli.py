@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from conftest import KUBEFS, Mount, unmount
+from conftest import KUBEFS, Mount, mounted, unmount
 
 
 def run(*args):
@@ -47,7 +47,7 @@ def test_unknown_fuse_option_is_a_usage_error(tree):
     with tempfile.TemporaryDirectory() as mnt:
         p = run("-f", "-o", "no_such_option", tree, mnt)
     assert p.returncode == 2
-    assert not os.path.ismount(mnt)
+    assert not mounted(mnt)
 
 
 def test_stale_mount_is_reported_with_the_fix(tree):
@@ -80,10 +80,10 @@ def test_kill_9_unmounts_automatically(tree, opts):
         m.proc.send_signal(signal.SIGKILL)
         m.proc.wait()
         for _ in range(1000):
-            if not os.path.ismount(m.mnt):
+            if not mounted(m.mnt):
                 break
             time.sleep(0.01)
-        assert not os.path.ismount(m.mnt), "auto_unmount left the mount behind"
+        assert not mounted(m.mnt), "auto_unmount left the mount behind"
     finally:
         m.close()
 

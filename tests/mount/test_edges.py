@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import KUBEFS, SANITIZED, make_cert, unmount, write
+from conftest import KUBEFS, SANITIZED, make_cert, mounted, unmount, write
 
 
 def test_sidecar_names_past_255_bytes_are_not_listed(mount, tree):
@@ -47,7 +47,7 @@ def test_sigterm_and_sigint_exit_0(tree):
                 time.sleep(0.01)
             proc.send_signal(sig)
             assert proc.wait(timeout=10) == 0, (sig, proc.stderr.read())
-            assert not os.path.ismount(mnt)
+            assert not mounted(mnt)
         finally:
             if proc.poll() is None:
                 proc.kill()

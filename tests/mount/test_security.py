@@ -12,15 +12,7 @@ import time
 
 import pytest
 
-from conftest import KUBEFS, as_nobody, make_cert, unmount, write
-
-
-def mounted(mnt):
-    """Whether a filesystem is mounted at `mnt`, asking no filesystem (a hung
-    FUSE mount would hang os.path.ismount)."""
-    real = os.path.abspath(mnt)
-    with open("/proc/self/mountinfo") as f:
-        return any(line.split()[4] == real for line in f)
+from conftest import KUBEFS, as_nobody, make_cert, mounted, unmount, write
 
 
 def fuse_abort(mnt):
