@@ -371,3 +371,78 @@ def test_symlinks_stay_inside_the_mount(mount, tree, tmp_path):
     m_stored = mount(tree, "--all", "-o", "symlinks=stored")
     assert os.readlink(m_stored.path("etc/kubernetes/host.crt")) == str(host / "host.crt")
     assert open(m_stored.path("etc/kubernetes/host.crt")).read() == "HOST-FILE\n"
+
+
+NOBODY_WALK = r"""
+import os, re, sys
+read = leaks = 0
+found = set()
+for d, dirs, files in os.walk(sys.argv[1]):
+    for f in files:
+        p = os.path.join(d, f)
+        if os.path.islink(p):
+            continue
+        try:
+            data = open(p, "rb").read()
+        except OSError:
+            continue
+        read += 1
+        found.update(re.findall(rb"CANARY-[A-Z-]*[A-Z]", data))
+        if b"CANARY" in data:
+            leaks += 1
+            i = data.index(b"CANARY")
+            print("LEAK", os.path.relpath(p, sys.argv[1]), data[max(0, i - 80):i + 40])
+print("found", *sorted(c.decode() for c in found))
+print("read", read, "leaks", leaks)
+"""
+
+
+def test_nobody_reads_nothing_from_files_nobody_could_read(mount, example_nodes, tmp_path):
+    """The whole example kubeadm node through the mount as nobody, every
+    sidecar and every report: with canaries planted in files nobody may read
+    in ROOT (0600 files, a 0700 directory, a link into it, a kubeconfig with an
+    embedded CA, the kubelet's config and EnvironmentFile=, a static pod's
+    flags, containerd's config, a broken certificate for the error log), no
+    byte of any of them shows; root sees them all."""
+    root = str(tmp_path / "node")
+    subprocess.run(["cp", "-a", os.path.join(example_nodes, "kubeadm"), root], check=True)
+    os.chmod(tmp_path, 0o755)
+    pki = os.path.join(root, "etc/kubernetes/pki")
+    os.makedirs(os.path.join(pki, "private"), mode=0o700)
+    make_cert(os.path.join(pki, "private/canary.crt"), cn="CANARY-CERT-DIR")
+    os.symlink("private/canary.crt", os.path.join(pki, "link.crt"))
+    write(os.path.join(pki, "private/CANARY-ERR.crt"), "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n")
+    make_cert(os.path.join(pki, "canary-file.crt"), cn="CANARY-CERT-FILE")
+    os.chmod(os.path.join(pki, "canary-file.crt"), 0o600)
+    make_cert(str(tmp_path / "embed.crt"), cn="CANARY-EMBED")
+    with open(tmp_path / "embed.crt", "rb") as f:
+        embed = __import__("base64").b64encode(f.read()).decode()
+    write(os.path.join(root, "etc/kubernetes/canary.conf"),
+          "apiVersion: v1\nkind: Config\nclusters:\n- cluster:\n    server: https://CANARY-SERVER:6443\n"
+          f"    certificate-authority-data: {embed}\n  name: CANARY-KUBECONFIG\ncontexts:\n"
+          "- context: {cluster: CANARY-KUBECONFIG, user: u}\n  name: c\ncurrent-context: c\n", mode=0o600)
+    cfg = os.path.join(root, "var/lib/kubelet/config.yaml")
+    text = re.sub(r"(?m)^staticPodPath:.*\n", "", open(cfg).read())
+    write(cfg, text + "staticPodPath: /etc/kubernetes/CANARY-STATIC\n", mode=0o600)
+    write(os.path.join(root, "etc/default/kubelet"), 'KUBELET_EXTRA_ARGS="--node-labels=CANARY-ENV=1"\n', mode=0o600)
+    apiserver = os.path.join(root, "etc/kubernetes/manifests/kube-apiserver.yaml")
+    text = open(apiserver).read().replace("    - --advertise-address=",
+                                          "    - --feature-gates=CANARY-MANIFEST=true\n    - --advertise-address=", 1)
+    assert "CANARY-MANIFEST" in text
+    write(apiserver, text, mode=0o600)
+    toml = os.path.join(root, "etc/containerd/config.toml")
+    write(toml, open(toml).read() + 'sandbox_image = "CANARY-TOML"\n', mode=0o600)
+
+    m = mount(root, "-o", "allow_other", expect_log=("cannot decode",))
+    open(m.path("etc/kubernetes/pki/private/CANARY-ERR.crt.txt")).read()     # an error in the log, as root
+    r = subprocess.run(["setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+                        "/usr/bin/python3", "-c", NOBODY_WALK, m.mnt], capture_output=True, timeout=300)
+    out = r.stdout.decode(errors="replace")
+    assert r.returncode == 0, r.stderr
+    assert out.rstrip().endswith("leaks 0"), out
+    assert int(out.split()[-3]) > 100, out          # it did read the node: sidecars and reports
+    # the canaries are there for who may read them
+    r = subprocess.run(["/usr/bin/python3", "-c", NOBODY_WALK, m.mnt], capture_output=True, timeout=300)
+    for canary in ("CANARY-CERT-DIR", "CANARY-CERT-FILE", "CANARY-EMBED", "CANARY-KUBECONFIG", "CANARY-STATIC",
+                   "CANARY-ENV", "CANARY-MANIFEST", "CANARY-TOML", "CANARY-ERR"):
+        assert canary in r.stdout.decode(errors="replace").splitlines()[-2].split(), canary
