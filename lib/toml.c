@@ -258,6 +258,27 @@ static int tindex(struct tparse *p, const struct tval *t, const char *key, size_
 }
 
 /* Adds key -> v to table t (the key is taken over). */
+static int tset(struct tparse *p, struct tval *t, struct tstr *key, struct tval *v);
+
+/* A new `kind` value with `flags` under `key` (taken over) in table `t`, made
+ * by the text at `at`: *ret, or -errno. */
+static int tchild(struct tparse *p, struct tval *t, struct tstr *key, enum tkind kind, unsigned flags,
+                  const char *at, struct tval **ret)
+{
+        struct tval *c = tval_new(p, kind, t->depth + 1, at);
+        int r;
+
+        if (!c)
+                return p->fail;
+        c->flags = flags;
+        c->line = tline(p, at);
+        r = tset(p, t, key, c);
+        if (r < 0)
+                return r;
+        *ret = c;
+        return 0;
+}
+
 static int tset(struct tparse *p, struct tval *t, struct tstr *key, struct tval *v)
 {
         char *k = key->s ? key->s : strdup("");
@@ -1026,14 +1047,7 @@ static int tkeyval(struct tparse *p, struct tval *table, unsigned depth, bool in
         for (size_t i = 0; i + 1 < k->n; i++) {
                 struct tval *c = tlookup(p, t, k->parts[i].s, k->parts[i].n);
                 if (!c) {
-                        c = tval_new(p, TV_TABLE, t->depth + 1, at);
-                        if (!c) {
-                                r = p->fail;
-                                goto out;
-                        }
-                        c->flags = TF_DOTTED;
-                        c->line = tline(p, at);
-                        r = tset(p, t, &k->parts[i], c);
+                        r = tchild(p, t, &k->parts[i], TV_TABLE, TF_DOTTED, at, &c);
                         if (r < 0)
                                 goto out;
                 } else if (c->kind != TV_TABLE) {
@@ -1096,14 +1110,7 @@ static int theader(struct tparse *p, struct tval *root, struct tval **ret_table)
         for (size_t i = 0; i + 1 < k->n; i++) {
                 c = tlookup(p, t, k->parts[i].s, k->parts[i].n);
                 if (!c) {
-                        c = tval_new(p, TV_TABLE, t->depth + 1, at);
-                        if (!c) {
-                                r = p->fail;
-                                goto out;
-                        }
-                        c->flags = TF_IMPLICIT;
-                        c->line = tline(p, at);
-                        r = tset(p, t, &k->parts[i], c);
+                        r = tchild(p, t, &k->parts[i], TV_TABLE, TF_IMPLICIT, at, &c);
                         if (r < 0)
                                 goto out;
                 } else if (c->kind == TV_AOT) {
@@ -1118,13 +1125,7 @@ static int theader(struct tparse *p, struct tval *root, struct tval **ret_table)
         c = tlookup(p, t, last->s, last->n);
         if (aot) {
                 if (!c) {
-                        c = tval_new(p, TV_AOT, t->depth + 1, at);
-                        if (!c) {
-                                r = p->fail;
-                                goto out;
-                        }
-                        c->line = tline(p, at);
-                        r = tset(p, t, last, c);
+                        r = tchild(p, t, last, TV_AOT, 0, at, &c);
                         if (r < 0)
                                 goto out;
                 } else if (c->kind != TV_AOT) {
@@ -1144,13 +1145,7 @@ static int theader(struct tparse *p, struct tval *root, struct tval **ret_table)
                 *ret_table = e;
         } else {
                 if (!c) {
-                        c = tval_new(p, TV_TABLE, t->depth + 1, at);
-                        if (!c) {
-                                r = p->fail;
-                                goto out;
-                        }
-                        c->line = tline(p, at);
-                        r = tset(p, t, last, c);
+                        r = tchild(p, t, last, TV_TABLE, 0, at, &c);
                         if (r < 0)
                                 goto out;
                 } else if (c->kind != TV_TABLE || !(c->flags & TF_IMPLICIT)) {
