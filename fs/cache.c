@@ -272,20 +272,22 @@ int kfs_cache_get(struct kfs_cache *c, const char *relpath, const struct kfs_dec
         return 0;
 }
 
-size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
-                            void (*dropped)(const char *source, void *userdata), void *userdata)
+/* Under the lock: drops every entry made from `path` (as source or
+ * dependency), or with `prefix` from anything whose path starts so. */
+static size_t cache_drop_made_from(struct kfs_cache *c, const char *path, bool prefix,
+                                   void (*dropped)(const char *source, void *userdata), void *userdata)
 {
+        size_t len = strlen(path), n = 0;
         struct kfs_entry *e, *next;
-        size_t n = 0;
 
-        pthread_mutex_lock(&c->lock);
         __atomic_add_fetch(&c->epoch, 1, __ATOMIC_RELEASE);
         for (e = c->head; e; e = next) {
                 bool hit = false;
 
                 next = e->next;
                 for (size_t i = 0; i < e->res->n_deps && !hit; i++)
-                        hit = strcmp(e->res->deps[i].path, relpath) == 0;
+                        hit = prefix ? strncmp(e->res->deps[i].path, path, len) == 0
+                                     : strcmp(e->res->deps[i].path, path) == 0;
                 if (!hit)
                         continue;
                 if (dropped)
@@ -293,6 +295,16 @@ size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
                 cache_unlink(c, e);
                 n++;
         }
+        return n;
+}
+
+size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
+                            void (*dropped)(const char *source, void *userdata), void *userdata)
+{
+        size_t n;
+
+        pthread_mutex_lock(&c->lock);
+        n = cache_drop_made_from(c, relpath, false, dropped, userdata);
         probe_drop(c, probe_bucket(c, relpath), relpath);     /* and the probe of the file itself */
         pthread_mutex_unlock(&c->lock);
         return n;
@@ -301,24 +313,10 @@ size_t kfs_cache_invalidate(struct kfs_cache *c, const char *relpath,
 size_t kfs_cache_invalidate_tree(struct kfs_cache *c, const char *prefix,
                                  void (*dropped)(const char *source, void *userdata), void *userdata)
 {
-        size_t len = strlen(prefix), n = 0;
-        struct kfs_entry *e, *next;
+        size_t len = strlen(prefix), n;
 
         pthread_mutex_lock(&c->lock);
-        __atomic_add_fetch(&c->epoch, 1, __ATOMIC_RELEASE);
-        for (e = c->head; e; e = next) {
-                bool hit = false;
-
-                next = e->next;
-                for (size_t i = 0; i < e->res->n_deps && !hit; i++)
-                        hit = strncmp(e->res->deps[i].path, prefix, len) == 0;
-                if (!hit)
-                        continue;
-                if (dropped)
-                        dropped(e->path, userdata);
-                cache_unlink(c, e);
-                n++;
-        }
+        n = cache_drop_made_from(c, prefix, true, dropped, userdata);
         for (size_t b = 0; b < c->n_probe_buckets; b++) {
                 for (struct probe **pp = &c->probes[b]; *pp;) {
                         struct probe *p = *pp;
