@@ -412,6 +412,28 @@ struct text_span {
 };
 
 /*
+ * The value of NAME=VALUE (NAME at s[name, name_end), VALUE at s[vs, ve)) by
+ * the value rule (nested NAME=VALUE forms, user:password): when it changes
+ * anything, out gets everything from *copied to ve with the value redacted,
+ * *copied = ve, and true. *ret_failed says the rule could not tell.
+ */
+static bool text_nested(struct kfs_buf *out, const char *s, size_t *copied, size_t name, size_t name_end,
+                        size_t vs, size_t ve, bool *ret_failed)
+{
+        struct kfs_buf tmp = KFS_BUF_INIT((size_t) -1);
+        bool done = kfs_redact_add_value(&tmp, s + name, name_end - name, s + vs, ve - vs) && !tmp.err;
+
+        if (done) {
+                kfs_buf_addn(out, s + *copied, vs - *copied);
+                kfs_buf_addn(out, tmp.buf, tmp.len);
+                *copied = ve;
+        }
+        *ret_failed = tmp.err != 0;
+        kfs_buf_release(&tmp);
+        return done;
+}
+
+/*
  * The value of a key `name` (s[i..e)) whose separator follows at s[e]:
  * "name": v, "name" = v, name: v, name = v. Fills `sp` with the value's
  * extent, quotes left out, and where the scan goes on (past the value);
@@ -537,24 +559,20 @@ bool kfs_redact_text(const char *s, size_t n, struct kfs_buf *out)
                                 /* nothing: NAME=VALUE of a name that is no secret */
                         } else if (e < n && s[e] == '=') {
                                 /* NAME=VALUE, --NAME=VALUE, and nested forms within */
-                                struct kfs_buf tmp = KFS_BUF_INIT((size_t) -1);
                                 size_t q = text_quote(s, n, e + 1), vs = e + 1 + q;
                                 size_t ve = q ? text_close(s, n, e + 1, q, vs) : text_word_end(s, n, vs);
+                                bool failed;
 
-                                if (kfs_redact_add_value(&tmp, s + i, e - i, s + vs, ve - vs) && !tmp.err) {
-                                        kfs_buf_addn(out, s + copied, vs - copied);
-                                        kfs_buf_addn(out, tmp.buf, tmp.len);
-                                        copied = i = ve;
+                                if (text_nested(out, s, &copied, i, e, vs, ve, &failed)) {
+                                        i = ve;
                                         changed = true;
-                                        kfs_buf_release(&tmp);
                                         continue;
-                                } else if (tmp.err) {
+                                } else if (failed) {
                                         /* cannot say what it holds: hide it */
                                         sp = (struct text_span) { vs, ve, ve };
                                 } else {
                                         sp.next = ve;   /* a harmless value (a path): read past */
                                 }
-                                kfs_buf_release(&tmp);
                         } else if (s[i] == '-' && e < n && tc_blank(s[e]) && kfs_redact_name(s + i, e - i)) {
                                 /* --NAME VALUE */
                                 for (v = e; v < n && tc_blank(s[v]); v++)
@@ -564,17 +582,13 @@ bool kfs_redact_text(const char *s, size_t n, struct kfs_buf *out)
                                 if (v < n && s[v] != '-' && s[v] != '\\' &&
                                     kfs_redact_value(s + i, e - i, s + vs, ve - vs)) {
                                         /* nested NAME=VALUE, user:password: the value rule */
-                                        struct kfs_buf tmp = KFS_BUF_INIT((size_t) -1);
+                                        bool failed;
 
-                                        if (kfs_redact_add_value(&tmp, s + i, e - i, s + vs, ve - vs) && !tmp.err) {
-                                                kfs_buf_addn(out, s + copied, vs - copied);
-                                                kfs_buf_addn(out, tmp.buf, tmp.len);
-                                                copied = i = ve;
+                                        if (text_nested(out, s, &copied, i, e, vs, ve, &failed)) {
+                                                i = ve;
                                                 changed = true;
-                                                kfs_buf_release(&tmp);
                                                 continue;
                                         }
-                                        kfs_buf_release(&tmp);
                                         sp = (struct text_span) { vs, ve, ve };
                                 } else if (v < n && s[v] != '-' && s[v] != '\\') {
                                         sp.next = ve;   /* a harmless value (a path): read past */
