@@ -793,6 +793,22 @@ static const char *kubelet_where(struct doctor *d, const char *source)
         return kfs_kubelet_config_path(d->kubelet) ? kfs_kubelet_config_path(d->kubelet) : argv_src ? argv_src : "/var/lib/kubelet/config.yaml";
 }
 
+/* The kubelet's runtime endpoint against the socket the runtime listens on
+ * (`listen`, set in the file `evidence`). */
+static void check_endpoint(struct doctor *d, const char *endpoint, const char *ep_src, const char *runtime,
+                           const char *listen, const char *evidence)
+{
+        char want[512], have[512];
+        const char *ev[] = { evidence, NULL };
+
+        sock_norm(endpoint, want, sizeof(want));
+        sock_norm(listen, have, sizeof(have));
+        if (strcmp(want, have) != 0)
+                doctor_add(d, KFS_DOCTOR_ERROR, "runtime-endpoint", kubelet_where(d, ep_src), ev,
+                           "the kubelet talks to %s (%s) but %s listens on %s", endpoint,
+                           ep_src ? ep_src : "default", runtime, listen);
+}
+
 struct tomls {
         struct kfs_ydoc *docs[DOCTOR_MAX_CONFIGS];
         char *paths[DOCTOR_MAX_CONFIGS];
@@ -914,7 +930,6 @@ static void check_runtime(struct doctor *d)
         char *flag_ep = d->kubelet && kfs_kubelet_flag(d->kubelet, "--container-runtime-endpoint")
                 ? strdup(kfs_kubelet_flag(d->kubelet, "--container-runtime-endpoint")) : NULL;
         struct tomls ctd = { 0 }, crio = { 0 };
-        char want[512], have[512];
         const char *config;
         bool use_crio;
 
@@ -956,16 +971,8 @@ static void check_runtime(struct doctor *d)
                 }
                 n = tomls_get(&crio, listen, &i);
                 const char *l = n && kfs_yscalar(n) ? kfs_yscalar(n) : "/var/run/crio/crio.sock";
-                if (endpoint) {
-                        sock_norm(endpoint, want, sizeof(want));
-                        sock_norm(l, have, sizeof(have));
-                        if (strcmp(want, have) != 0) {
-                                const char *ev[] = { crio.paths[n ? i : 0], NULL };
-                                doctor_add(d, KFS_DOCTOR_ERROR, "runtime-endpoint", kubelet_where(d, ep_src), ev,
-                                           "the kubelet talks to %s (%s) but CRI-O listens on %s", endpoint,
-                                           ep_src ? ep_src : "default", l);
-                        }
-                }
+                if (endpoint)
+                        check_endpoint(d, endpoint, ep_src, "CRI-O", l, crio.paths[n ? i : 0]);
         } else if (ctd.n) {
                 const struct kfs_ynode *ver = kfs_ymap_get(ctd.docs[0]->docs[0], "version");
                 long version = ver && kfs_yscalar(ver) ? strtol(kfs_yscalar(ver), NULL, 10) : 1;
@@ -992,16 +999,8 @@ static void check_runtime(struct doctor *d)
                 const char *a = n && kfs_yscalar(n) && *kfs_yscalar(n) ? kfs_yscalar(n) : "/run/containerd/containerd.sock";
                 if (strstr(config, "rancher/"))
                         a = NULL;       /* k3s/rke2 set the address on their own command line */
-                if (endpoint && a) {
-                        sock_norm(endpoint, want, sizeof(want));
-                        sock_norm(a, have, sizeof(have));
-                        if (strcmp(want, have) != 0) {
-                                const char *ev[] = { ctd.paths[n ? i : 0], NULL };
-                                doctor_add(d, KFS_DOCTOR_ERROR, "runtime-endpoint", kubelet_where(d, ep_src), ev,
-                                           "the kubelet talks to %s (%s) but containerd listens on %s", endpoint,
-                                           ep_src ? ep_src : "default", a);
-                        }
-                }
+                if (endpoint && a)
+                        check_endpoint(d, endpoint, ep_src, "containerd", a, ctd.paths[n ? i : 0]);
         }
 out:
         tomls_release(&ctd);
